@@ -1,0 +1,1 @@
+//! Local emulator of the Atlas encryption-at-rest private-endpoint API.

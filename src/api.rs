@@ -1,0 +1,219 @@
+//! The four Atlas operations on encryption-at-rest private endpoints, and their responses.
+//!
+//! Responses are kept as JSON values, not decoded into closed structs: `-o json` must print what
+//! Atlas sent, and fields or status values Atlas adds later must pass through untouched.
+//! [`EndpointView`] reads the few fields a table shows, leniently.
+
+use crate::client::{ApiClient, ApiResponse};
+use crate::errors::{TransportError, printable_snippet};
+use crate::regions::Provider;
+use anyhow::Result;
+use reqwest::Method;
+use serde_json::{Map, Value};
+
+/// Largest page Atlas serves; fewer pages mean fewer round trips.
+pub const ITEMS_PER_PAGE: usize = 500;
+/// A server that keeps saying "there is more" cannot keep us looping forever.
+const MAX_PAGES: usize = 10_000;
+
+/// One endpoint as the API returned it, with the exact body text when it came alone.
+#[derive(Debug, Clone)]
+pub struct RawEndpoint {
+    pub value: Map<String, Value>,
+    /// The response body exactly as received (for `get` and `create`).
+    pub body: Option<String>,
+}
+
+/// Every page of a list, merged.
+#[derive(Debug, Clone)]
+pub struct EndpointList {
+    pub results: Vec<Value>,
+    pub total_count: Option<u64>,
+}
+
+fn collection_path(project_id: &str, provider: Provider) -> String {
+    format!(
+        "/api/atlas/v2/groups/{project_id}/encryptionAtRest/{}/privateEndpoints",
+        provider.as_api_str()
+    )
+}
+
+fn endpoint_path(project_id: &str, provider: Provider, endpoint_id: &str) -> String {
+    format!("{}/{endpoint_id}", collection_path(project_id, provider))
+}
+
+/// `POST .../privateEndpoints` with `{"regionName": region}`: Atlas answers 202 and the new
+/// endpoint, normally INITIATING.
+pub async fn create_endpoint(
+    client: &ApiClient,
+    project_id: &str,
+    provider: Provider,
+    region: &str,
+) -> Result<RawEndpoint> {
+    let body = serde_json::json!({ "regionName": region });
+    let response = client
+        .call(
+            Method::POST,
+            &collection_path(project_id, provider),
+            Some(&body),
+        )
+        .await?;
+    decode_endpoint(response)
+}
+
+/// `GET .../privateEndpoints/{id}`.
+pub async fn get_endpoint(
+    client: &ApiClient,
+    project_id: &str,
+    provider: Provider,
+    endpoint_id: &str,
+) -> Result<RawEndpoint> {
+    let response = client
+        .call(
+            Method::GET,
+            &endpoint_path(project_id, provider, endpoint_id),
+            None,
+        )
+        .await?;
+    decode_endpoint(response)
+}
+
+/// `DELETE .../privateEndpoints/{id}`: a deletion request; the endpoint moves to DELETING.
+pub async fn delete_endpoint(
+    client: &ApiClient,
+    project_id: &str,
+    provider: Provider,
+    endpoint_id: &str,
+) -> Result<()> {
+    client
+        .call(
+            Method::DELETE,
+            &endpoint_path(project_id, provider, endpoint_id),
+            None,
+        )
+        .await?;
+    Ok(())
+}
+
+/// `GET .../privateEndpoints`, every page, 500 at a time.
+pub async fn list_endpoints(
+    client: &ApiClient,
+    project_id: &str,
+    provider: Provider,
+) -> Result<EndpointList> {
+    let base = collection_path(project_id, provider);
+    let mut results = Vec::new();
+    let mut total_count = None;
+    for page in 1..=MAX_PAGES {
+        let path = format!("{base}?includeCount=true&itemsPerPage={ITEMS_PER_PAGE}&pageNum={page}");
+        let response = client.call(Method::GET, &path, None).await?;
+        let (items, count, has_next) = decode_page(&response)?;
+        let received = items.len();
+        results.extend(items);
+        if count.is_some() {
+            total_count = count;
+        }
+        // Stop on the first sign that this was the last page. `totalCount` is documented as an
+        // estimate, so a short page or a missing `next` link ends the walk as well.
+        let short_page = received < ITEMS_PER_PAGE;
+        let counted_all = total_count.is_some_and(|t| results.len() as u64 >= t);
+        if received == 0 || short_page || counted_all || has_next == Some(false) {
+            break;
+        }
+    }
+    Ok(EndpointList {
+        results,
+        total_count,
+    })
+}
+
+fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> TransportError {
+    TransportError(format!(
+        "the server answered HTTP {} with {} that is not {expected}; body starts: {}",
+        response.status.as_u16(),
+        response
+            .content_type
+            .as_deref()
+            .map(|c| format!("content type '{c}'"))
+            .unwrap_or_else(|| "no content type".into()),
+        if response.body.is_empty() {
+            "(empty)".to_string()
+        } else {
+            printable_snippet(&response.body, 120)
+        }
+    ))
+}
+
+fn decode_endpoint(response: ApiResponse) -> Result<RawEndpoint> {
+    match serde_json::from_slice::<Value>(&response.body) {
+        Ok(Value::Object(value)) => Ok(RawEndpoint {
+            value,
+            body: String::from_utf8(response.body).ok(),
+        }),
+        _ => Err(not_what_the_api_promises(&response, "an endpoint JSON object").into()),
+    }
+}
+
+/// The items of one page, its `totalCount` if present, and whether a `next` link was present
+/// (`None` when the page has no `links` at all).
+fn decode_page(response: &ApiResponse) -> Result<(Vec<Value>, Option<u64>, Option<bool>)> {
+    let Ok(Value::Object(mut page)) = serde_json::from_slice::<Value>(&response.body) else {
+        return Err(not_what_the_api_promises(response, "a JSON page of results").into());
+    };
+    let Some(Value::Array(items)) = page.remove("results") else {
+        return Err(not_what_the_api_promises(response, "a page with a 'results' array").into());
+    };
+    let total = page.get("totalCount").and_then(Value::as_u64);
+    let has_next = page.get("links").and_then(Value::as_array).map(|links| {
+        links
+            .iter()
+            .any(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
+    });
+    Ok((items, total, has_next))
+}
+
+/// The fields a table shows, read leniently: missing fields are empty, unexpected types are
+/// shown as their JSON text, unknown statuses as they are.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EndpointView {
+    pub id: String,
+    pub provider: String,
+    pub region: String,
+    pub status: String,
+    pub connection_name: String,
+    pub error: String,
+}
+
+impl EndpointView {
+    pub fn from_json(value: &Value) -> EndpointView {
+        let field = |name: &str| match value.get(name) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        EndpointView {
+            id: field("id"),
+            provider: field("cloudProvider"),
+            region: field("regionName"),
+            status: field("status"),
+            connection_name: field("privateEndpointConnectionName"),
+            error: field("errorMessage"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn view_is_lenient() {
+        let v = EndpointView::from_json(&json!({
+            "id": "a", "regionName": 5, "status": "SOMETHING_NEW", "extra": true
+        }));
+        assert_eq!(v.region, "5");
+        assert_eq!(v.status, "SOMETHING_NEW");
+        assert_eq!(v.connection_name, "");
+    }
+}

@@ -1,0 +1,376 @@
+//! The one HTTP client of a process: versioned headers, authentication, traces, bounded reads
+//! and decoding of Atlas error bodies.
+//!
+//! The API layer hands it a method, a path and an optional JSON body and gets back the status
+//! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
+//! digest challenge is known, so each call is one round trip.
+
+use crate::digest::{self, DigestChallenge};
+use crate::errors::{ApiError, AuthRejected, TransportError, printable_snippet};
+use crate::settings::{Credentials, Settings};
+use anyhow::Result;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode, Url};
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A successful (2xx) answer.
+#[derive(Debug)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+pub struct ApiClient {
+    http: reqwest::Client,
+    base_url: Url,
+    credentials: Credentials,
+    accept: String,
+    verbose: u8,
+    /// The digest challenge answered pre-emptively; `None` until the first 401.
+    challenge: Mutex<Option<DigestChallenge>>,
+    /// Held by the one request that is fetching a challenge, so concurrent requests wait for
+    /// it instead of each paying for a 401 of their own.
+    handshake: tokio::sync::Mutex<()>,
+}
+
+impl ApiClient {
+    pub fn new(settings: &Settings) -> Result<ApiClient> {
+        let credentials = settings.credentials()?.clone();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            // A redirect would re-send credentials somewhere the user did not name.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| TransportError(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(ApiClient {
+            http,
+            base_url: settings.base_url.clone(),
+            credentials,
+            accept: format!("application/vnd.atlas.{}+json", settings.api_version),
+            verbose: settings.verbose,
+            challenge: Mutex::new(None),
+            handshake: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The full URL for an API path such as `/api/atlas/v2/groups/...`, keeping any path prefix
+    /// of the base URL.
+    pub fn url(&self, path_and_query: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path_and_query}")
+    }
+
+    /// Sends one API call and returns its 2xx answer; any other outcome is a typed error.
+    pub async fn call(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        json_body: Option<&serde_json::Value>,
+    ) -> Result<ApiResponse> {
+        let url = Url::parse(&self.url(path_and_query))
+            .map_err(|e| TransportError(format!("cannot build a URL for {path_and_query}: {e}")))?;
+        let body = match json_body {
+            Some(value) => Some(serde_json::to_vec(value)?),
+            None => None,
+        };
+        let response = self
+            .send_authenticated(&method, &url, body.as_deref())
+            .await?;
+        if response.status.is_success() {
+            return Ok(response.into());
+        }
+        Err(api_error(&method, &url, &response).into())
+    }
+
+    /// Sends the request with authentication, answering digest challenges. Returns whatever
+    /// final answer the server gave, success or not.
+    async fn send_authenticated(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&[u8]>,
+    ) -> Result<RawResponse> {
+        let Credentials::ApiKey {
+            public_key,
+            private_key,
+        } = &self.credentials;
+        // The digest `uri` must be exactly what goes on the request line.
+        let uri = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let authorize = |challenge: &mut DigestChallenge| {
+            challenge.authorize(method.as_str(), &uri, public_key, private_key.expose())
+        };
+
+        // With no challenge yet, one request fetches it while concurrent ones wait.
+        let mut handshake_guard = None;
+        if self.current_challenge_is_none() {
+            let guard = self.handshake.lock().await;
+            if self.current_challenge_is_none() {
+                handshake_guard = Some(guard);
+            }
+        }
+        let mut authorization = self.with_challenge(|c| c.map(authorize));
+        // True once we answer a challenge the server issued during this very call.
+        let mut answered_fresh_challenge = false;
+        loop {
+            let response = self
+                .send_once(method, url, body, authorization.as_deref())
+                .await?;
+            if response.status != StatusCode::UNAUTHORIZED {
+                return Ok(response);
+            }
+            let offered = response
+                .headers
+                .get_all(WWW_AUTHENTICATE)
+                .iter()
+                .filter_map(|v| v.to_str().ok());
+            let challenge = match digest::parse_challenges(offered) {
+                Ok(challenge) => challenge,
+                // A 401 without a usable digest challenge is an answer in itself.
+                Err(digest::ChallengeError::NoDigestChallenge) => return Ok(response),
+                Err(e) => {
+                    return Err(TransportError(format!(
+                        "cannot answer the server's authentication challenge: {e}"
+                    ))
+                    .into());
+                }
+            };
+            if answered_fresh_challenge {
+                return Err(AuthRejected {
+                    public_key: public_key.clone(),
+                }
+                .into());
+            }
+            if self.verbose > 0 && authorization.is_some() {
+                let why = if challenge.stale {
+                    "expired"
+                } else {
+                    "rejected"
+                };
+                self.trace(format_args!(
+                    "  digest nonce {why}; answering the new challenge"
+                ));
+            }
+            let mut challenge = challenge;
+            authorization = Some(authorize(&mut challenge));
+            self.store_challenge(challenge);
+            handshake_guard.take();
+            answered_fresh_challenge = true;
+        }
+    }
+
+    fn current_challenge_is_none(&self) -> bool {
+        self.with_challenge(|c| c.is_none())
+    }
+
+    fn with_challenge<T>(&self, f: impl FnOnce(Option<&mut DigestChallenge>) -> T) -> T {
+        // A poisoned lock only means another task panicked mid-update; the data is still usable.
+        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
+        f(guard.as_mut())
+    }
+
+    fn store_challenge(&self, challenge: DigestChallenge) {
+        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
+        *guard = Some(challenge);
+    }
+
+    /// Exactly one HTTP exchange, with the body read under [`MAX_BODY_BYTES`].
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        authorization: Option<&str>,
+    ) -> Result<RawResponse> {
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .header(ACCEPT, &self.accept);
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, &self.accept)
+                .body(body.to_vec());
+        }
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value);
+        }
+        let started = Instant::now();
+        let result = request.send().await;
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.trace(format_args!(
+                    "{method} {url} -> {}",
+                    describe_reqwest_error(&e)
+                ));
+                return Err(TransportError(format!(
+                    "{method} {url} failed: {}",
+                    describe_reqwest_error(&e)
+                ))
+                .into());
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut bytes = Vec::new();
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+        {
+            return Err(body_too_large(method, url).into());
+        }
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                        return Err(body_too_large(method, url).into());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(TransportError(format!(
+                        "{method} {url}: reading the HTTP {status} response failed: {}",
+                        describe_reqwest_error(&e)
+                    ))
+                    .into());
+                }
+            }
+        }
+        let elapsed = started.elapsed();
+        self.trace(format_args!(
+            "{method} {url} -> {} {} ({} ms)",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            elapsed.as_millis()
+        ));
+        if status.is_redirection() {
+            let location = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(none)");
+            return Err(TransportError(format!(
+                "{method} {url}: the server answered HTTP {} with a redirect to {location}; redirects are not followed (check --base-url)",
+                status.as_u16()
+            ))
+            .into());
+        }
+        Ok(RawResponse {
+            status,
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            headers,
+            body: bytes,
+        })
+    }
+
+    /// One line on stderr with `-v`. Tracing never includes the Authorization header.
+    fn trace(&self, line: std::fmt::Arguments<'_>) {
+        if self.verbose > 0 {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    }
+}
+
+/// A response before it has been judged.
+struct RawResponse {
+    status: StatusCode,
+    content_type: Option<String>,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl From<RawResponse> for ApiResponse {
+    fn from(r: RawResponse) -> Self {
+        ApiResponse {
+            status: r.status,
+            content_type: r.content_type,
+            body: r.body,
+        }
+    }
+}
+
+fn body_too_large(method: &Method, url: &Url) -> TransportError {
+    TransportError(format!(
+        "{method} {url}: the response body is larger than {} MiB; refusing to read it",
+        MAX_BODY_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Names what went wrong on the wire in words a user can act on.
+fn describe_reqwest_error(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut root = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        root = s.to_string();
+        source = s.source();
+    }
+    if e.is_timeout() {
+        if e.is_connect() {
+            format!(
+                "connect timeout: no connection within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            )
+        } else {
+            format!(
+                "request timeout: no complete answer within {} s",
+                REQUEST_TIMEOUT.as_secs()
+            )
+        }
+    } else if e.is_connect() {
+        format!("cannot connect: {root}")
+    } else {
+        format!("connection failed: {root}")
+    }
+}
+
+/// Decodes a non-2xx answer into an [`ApiError`], whether or not its body is Atlas error JSON.
+fn api_error(method: &Method, url: &Url, response: &RawResponse) -> ApiError {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct AtlasErrorBody {
+        error_code: Option<String>,
+        detail: Option<String>,
+    }
+    let parsed: Option<AtlasErrorBody> = serde_json::from_slice(&response.body).ok();
+    let (error_code, detail, body_snippet) = match parsed {
+        Some(b) if b.error_code.is_some() || b.detail.is_some() => (b.error_code, b.detail, None),
+        _ if response.body.is_empty() => (None, None, None),
+        _ => (
+            None,
+            None,
+            Some(format!(
+                "{} bytes of {}: {}",
+                response.body.len(),
+                response
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("no content type"),
+                printable_snippet(&response.body, 120)
+            )),
+        ),
+    };
+    ApiError {
+        status: response.status.as_u16(),
+        method: method.to_string(),
+        url: url.to_string(),
+        error_code,
+        detail,
+        body_snippet,
+    }
+}

@@ -1,0 +1,123 @@
+//! Turns API results into what the user sees. Rendering writes to an `impl Write` and does no
+//! other I/O, so every format can be tested without a terminal.
+
+use crate::api::{EndpointList, EndpointView, RawEndpoint};
+use serde_json::Value;
+use std::io::{self, Write};
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+const HEADERS: [&str; 6] = [
+    "ID",
+    "PROVIDER",
+    "REGION",
+    "STATUS",
+    "CONNECTION NAME",
+    "ERROR",
+];
+
+/// Sorts for a stable table: by provider, region, then id, whatever order the server used.
+pub fn sorted_views(values: &[Value]) -> Vec<EndpointView> {
+    let mut views: Vec<EndpointView> = values.iter().map(EndpointView::from_json).collect();
+    views.sort_by(|a, b| (&a.provider, &a.region, &a.id).cmp(&(&b.provider, &b.region, &b.id)));
+    views
+}
+
+/// A bordered table with one row per endpoint.
+pub fn endpoints_table(out: &mut impl Write, views: &[EndpointView]) -> io::Result<()> {
+    let mut builder = Builder::default();
+    builder.push_record(HEADERS);
+    for v in views {
+        builder.push_record([
+            v.id.as_str(),
+            v.provider.as_str(),
+            v.region.as_str(),
+            v.status.as_str(),
+            v.connection_name.as_str(),
+            v.error.as_str(),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::rounded());
+    writeln!(out, "{table}")
+}
+
+/// `list` as a table, or a sentence when there is nothing to show.
+pub fn list_table(
+    out: &mut impl Write,
+    list: &EndpointList,
+    provider: &str,
+    project_id: &str,
+) -> io::Result<()> {
+    if list.results.is_empty() {
+        return writeln!(
+            out,
+            "No {provider} encryption-at-rest private endpoints in project {project_id}."
+        );
+    }
+    endpoints_table(out, &sorted_views(&list.results))
+}
+
+/// `list -o json`: one document holding every page's results.
+pub fn list_json(out: &mut impl Write, list: &EndpointList) -> io::Result<()> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("results".into(), Value::Array(list.results.clone()));
+    if let Some(total) = list.total_count {
+        doc.insert("totalCount".into(), Value::from(total));
+    } else {
+        doc.insert("totalCount".into(), Value::from(list.results.len()));
+    }
+    json_line(out, &Value::Object(doc))
+}
+
+/// `get`/`create -o json`: the body exactly as Atlas sent it.
+pub fn endpoint_json(out: &mut impl Write, endpoint: &RawEndpoint) -> io::Result<()> {
+    match &endpoint.body {
+        Some(body) => {
+            let body = body.trim_end();
+            writeln!(out, "{body}")
+        }
+        None => json_line(out, &Value::Object(endpoint.value.clone())),
+    }
+}
+
+pub fn json_line(out: &mut impl Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn table_is_sorted_and_has_all_columns() {
+        let values = vec![
+            json!({"id":"b","cloudProvider":"AWS","regionName":"US_EAST_2","status":"ACTIVE"}),
+            json!({"id":"a","cloudProvider":"AWS","regionName":"EU_WEST_1","status":"FAILED","errorMessage":"boom"}),
+        ];
+        let mut out = Vec::new();
+        endpoints_table(&mut out, &sorted_views(&values)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for h in HEADERS {
+            assert!(text.contains(h), "missing header {h}");
+        }
+        assert!(text.find("EU_WEST_1").unwrap() < text.find("US_EAST_2").unwrap());
+        assert!(text.contains("boom"));
+    }
+
+    #[test]
+    fn empty_list_is_a_sentence() {
+        let mut out = Vec::new();
+        let list = EndpointList {
+            results: vec![],
+            total_count: Some(0),
+        };
+        list_table(&mut out, &list, "AWS", "p").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "No AWS encryption-at-rest private endpoints in project p.\n"
+        );
+    }
+}
