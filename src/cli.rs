@@ -93,6 +93,14 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
+    /// Extra attempts after a 429, or after a 5xx or network failure of a GET or DELETE (0 = off).
+    #[arg(long, global = true, default_value_t = crate::client::DEFAULT_RETRIES, value_name = "N")]
+    pub retries: u32,
+
+    /// Time limit for each HTTP request, e.g. 30s or 2m (a wait's --timeout is separate).
+    #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
+    pub request_timeout: String,
+
     /// Print each request (method, URL, status, time) on stderr.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

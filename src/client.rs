@@ -6,7 +6,7 @@
 //! digest challenge is known, so each call is one round trip.
 
 use crate::digest::{self, DigestChallenge};
-use crate::errors::{ApiError, AuthRejected, TransportError, printable_snippet};
+use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
@@ -18,7 +18,15 @@ use std::time::{Duration, Instant};
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default for `--request-timeout`.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default for `--retries`: four attempts in all.
+pub const DEFAULT_RETRIES: u32 = 3;
+/// Retries of one call never sleep longer than this in total, so a pipeline step stays bounded.
+const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(120);
+/// First backoff step when the server gives no Retry-After; doubled per attempt, with jitter.
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
 
 /// A successful (2xx) answer.
 #[derive(Debug)]
@@ -34,6 +42,8 @@ pub struct ApiClient {
     credentials: Credentials,
     accept: String,
     verbose: u8,
+    retries: u32,
+    request_timeout: Duration,
     /// The digest challenge answered pre-emptively; `None` until the first 401.
     challenge: Mutex<Option<DigestChallenge>>,
     /// Held by the one request that is fetching a challenge, so concurrent requests wait for
@@ -47,7 +57,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -58,6 +68,8 @@ impl ApiClient {
             credentials,
             accept: format!("application/vnd.atlas.{}+json", settings.api_version),
             verbose: settings.verbose,
+            retries: settings.retries,
+            request_timeout: settings.request_timeout,
             challenge: Mutex::new(None),
             handshake: tokio::sync::Mutex::new(()),
         })
@@ -71,6 +83,9 @@ impl ApiClient {
     }
 
     /// Sends one API call and returns its 2xx answer; any other outcome is a typed error.
+    /// Retries follow the README's policy: 429 for any method; 5xx and network failures only
+    /// for GET and DELETE, because a POST with an unknown outcome may already have created
+    /// something (the `create` command finds out by listing instead).
     pub async fn call(
         &self,
         method: Method,
@@ -83,13 +98,49 @@ impl ApiClient {
             Some(value) => Some(serde_json::to_vec(value)?),
             None => None,
         };
-        let response = self
-            .send_authenticated(&method, &url, body.as_deref())
-            .await?;
-        if response.status.is_success() {
-            return Ok(response.into());
+        let idempotent = method == Method::GET || method == Method::DELETE;
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 1;
+        loop {
+            let outcome = self
+                .send_authenticated(&method, &url, body.as_deref())
+                .await;
+            let delay = match &outcome {
+                Ok(r) if r.status.is_success() => break outcome.map(ApiResponse::from),
+                Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => {
+                    Some(retry_after(&r.headers).unwrap_or_else(|| backoff(attempt)))
+                }
+                Ok(r) if idempotent && matches!(r.status.as_u16(), 500 | 502 | 503 | 504) => {
+                    Some(retry_after(&r.headers).unwrap_or_else(|| backoff(attempt)))
+                }
+                Err(e) if idempotent && e.is::<NetworkError>() => Some(backoff(attempt)),
+                _ => None,
+            };
+            let why = match &outcome {
+                Ok(r) => format!("HTTP {}", r.status.as_u16()),
+                Err(e) => e.to_string(),
+            };
+            match delay {
+                Some(delay)
+                    if attempt <= self.retries && waited + delay <= MAX_TOTAL_RETRY_WAIT =>
+                {
+                    self.trace(format_args!(
+                        "  retry {attempt}/{} of {method} {url} in {} ms after {why}",
+                        self.retries,
+                        delay.as_millis()
+                    ));
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    attempt += 1;
+                }
+                _ => {
+                    break match outcome {
+                        Ok(response) => Err(api_error(&method, &url, &response).into()),
+                        Err(e) => Err(e),
+                    };
+                }
+            }
         }
-        Err(api_error(&method, &url, &response).into())
     }
 
     /// Sends the request with authentication, answering digest challenges. Returns whatever
@@ -211,15 +262,9 @@ impl ApiClient {
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
-                self.trace(format_args!(
-                    "{method} {url} -> {}",
-                    describe_reqwest_error(&e)
-                ));
-                return Err(TransportError(format!(
-                    "{method} {url} failed: {}",
-                    describe_reqwest_error(&e)
-                ))
-                .into());
+                let what = self.describe_reqwest_error(&e);
+                self.trace(format_args!("{method} {url} -> {what}"));
+                return Err(NetworkError(format!("{method} {url} failed: {what}")).into());
             }
         };
         let status = response.status();
@@ -241,9 +286,9 @@ impl ApiClient {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    return Err(TransportError(format!(
+                    return Err(NetworkError(format!(
                         "{method} {url}: reading the HTTP {status} response failed: {}",
-                        describe_reqwest_error(&e)
+                        self.describe_reqwest_error(&e)
                     ))
                     .into());
                 }
@@ -276,6 +321,34 @@ impl ApiClient {
             headers,
             body: bytes,
         })
+    }
+
+    /// Names what went wrong on the wire in words a user can act on, including which timeout.
+    fn describe_reqwest_error(&self, e: &reqwest::Error) -> String {
+        use std::error::Error as _;
+        let mut root = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            root = s.to_string();
+            source = s.source();
+        }
+        if e.is_timeout() {
+            if e.is_connect() {
+                format!(
+                    "connect timeout: no connection within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )
+            } else {
+                format!(
+                    "request timeout: no complete answer within {} (--request-timeout)",
+                    humantime::format_duration(self.request_timeout)
+                )
+            }
+        } else if e.is_connect() {
+            format!("cannot connect: {root}")
+        } else {
+            format!("connection failed: {root}")
+        }
     }
 
     /// One line on stderr with `-v`. Tracing never includes the Authorization header.
@@ -311,32 +384,23 @@ fn body_too_large(method: &Method, url: &Url) -> TransportError {
     ))
 }
 
-/// Names what went wrong on the wire in words a user can act on.
-fn describe_reqwest_error(e: &reqwest::Error) -> String {
-    use std::error::Error as _;
-    let mut root = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        root = s.to_string();
-        source = s.source();
-    }
-    if e.is_timeout() {
-        if e.is_connect() {
-            format!(
-                "connect timeout: no connection within {} s",
-                CONNECT_TIMEOUT.as_secs()
-            )
-        } else {
-            format!(
-                "request timeout: no complete answer within {} s",
-                REQUEST_TIMEOUT.as_secs()
-            )
-        }
-    } else if e.is_connect() {
-        format!("cannot connect: {root}")
-    } else {
-        format!("connection failed: {root}")
-    }
+/// `Retry-After` in seconds (the form Atlas uses); an HTTP date or garbage is ignored.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... capped, each scaled by 0.5..1.5 so
+/// that many clients do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    let exponential = BACKOFF_BASE.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    exponential.min(BACKOFF_CAP).mul_f64(0.5 + fastrand::f64())
 }
 
 /// Decodes a non-2xx answer into an [`ApiError`], whether or not its body is Atlas error JSON.

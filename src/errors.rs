@@ -148,6 +148,19 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {}
 
+/// The exchange failed on the wire (connect, reset, timeout): the request may or may not have
+/// reached the server. Exit 6; GET and DELETE retry it.
+#[derive(Debug)]
+pub struct NetworkError(pub String);
+
+impl fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NetworkError {}
+
 /// A failure that already carries its exit code (waits and interruptions use it).
 #[derive(Debug)]
 pub struct ExitWith {
@@ -183,7 +196,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
                 _ => exit::SERVER,
             };
         }
-        if cause.is::<TransportError>() {
+        if cause.is::<TransportError>() || cause.is::<NetworkError>() {
             return exit::SERVER;
         }
     }

@@ -31,6 +31,10 @@ pub struct Settings {
     pub provider: Provider,
     pub output: OutputFormat,
     pub verbose: u8,
+    /// Extra attempts for retryable failures (`--retries`).
+    pub retries: u32,
+    /// Per-request time limit, connect included (`--request-timeout`).
+    pub request_timeout: std::time::Duration,
     project_id: Result<String, UsageError>,
     credentials: Result<Credentials, UsageError>,
 }
@@ -47,6 +51,8 @@ impl Settings {
             provider: args.provider,
             output: args.output,
             verbose: args.verbose,
+            retries: args.retries,
+            request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
             project_id: resolve_project_id(args.project_id.as_deref()),
             credentials: resolve_credentials(args),
         })
@@ -65,6 +71,17 @@ impl Settings {
             Ok(c) => Ok(c),
             Err(e) => Err(UsageError(e.0.clone())),
         }
+    }
+}
+
+/// Reads durations written like `300ms`, `30s`, `2m` or `1h 30m`; zero is refused.
+pub fn parse_duration(value: &str, flag: &str) -> Result<std::time::Duration, UsageError> {
+    match humantime::parse_duration(value.trim()) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(UsageError(format!(
+            "{flag} must be a positive duration like 300ms, 30s or 2m, got '{}'",
+            crate::errors::printable_snippet(value.as_bytes(), 40)
+        ))),
     }
 }
 

@@ -1,0 +1,122 @@
+//! Shared set-up for the integration tests: an emulator on a free port, and the real
+//! `atlas-ear` binary pointed at it with a clean environment.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+pub use atlas_ear_emulator::{Config, Emulator, Fault, FaultKind, LoggedRequest, Route};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const PROJECT: &str = "32b6e34b3d91647abb20e7b8";
+pub const OTHER_PROJECT: &str = "5f1e2d3c4b5a69788796a5b4";
+
+/// Settle time long enough that nothing changes state during a test unless the test waits.
+pub const SLOW_SETTLE: Duration = Duration::from_secs(600);
+
+pub fn emulator() -> Emulator {
+    emulator_with(|_| {})
+}
+
+pub fn emulator_with(adjust: impl FnOnce(&mut Config)) -> Emulator {
+    let mut config = Config {
+        settle_after: SLOW_SETTLE,
+        ..Config::default()
+    };
+    adjust(&mut config);
+    Emulator::start(config).expect("emulator starts")
+}
+
+/// A private home for each test so no cache or profile leaks between tests or from the machine.
+pub fn scratch_home() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// `atlas-ear` with credentials, project and base URL for `emu`, and nothing from the
+/// developer's own environment.
+pub fn atlas(emu: &Emulator, home: &tempfile::TempDir) -> Command {
+    let mut cmd = bare(home);
+    cmd.env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT);
+    cmd
+}
+
+/// `atlas-ear` with an empty environment apart from PATH and a scratch home.
+pub fn bare(home: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("atlas-ear").expect("binary built");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let home_path: PathBuf = home.path().to_path_buf();
+    cmd.env_clear()
+        .env("PATH", path)
+        .env("HOME", &home_path)
+        .env("XDG_CONFIG_HOME", home_path.join("config"))
+        .env("XDG_CACHE_HOME", home_path.join("cache"))
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// What one run printed, with the guarantee already checked that no secret leaked.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("binary runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_no_secret(&run);
+    run
+}
+
+/// Every secret the tests hand the binary; none may ever appear in what it prints.
+pub const SECRETS: &[&str] = &[
+    atlas_ear_emulator::DEMO_PRIVATE_KEY,
+    atlas_ear_emulator::DEMO_CLIENT_SECRET,
+    "wrong-private-key-sentinel-0451",
+];
+
+pub fn assert_no_secret(run: &Run) {
+    for secret in SECRETS {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "a secret leaked into the output:\nstdout: {}\nstderr: {}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains("Authorization: Digest") && !run.stderr.contains("response=\""),
+        "an Authorization header leaked: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+}
+
+/// Requests to the API itself (the token endpoint excluded).
+pub fn api_requests(emu: &Emulator) -> Vec<LoggedRequest> {
+    emu.requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/atlas/"))
+        .collect()
+}
+
+pub fn collection_path(provider: &str) -> String {
+    format!("/api/atlas/v2/groups/{PROJECT}/encryptionAtRest/{provider}/privateEndpoints")
+}
+
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
