@@ -85,14 +85,14 @@ pub async fn delete_endpoint(
     provider: Provider,
     endpoint_id: &str,
 ) -> Result<()> {
-    client
+    let response = client
         .call(
             Method::DELETE,
             &endpoint_path(project_id, provider, endpoint_id),
             None,
         )
         .await?;
-    Ok(())
+    check_deletion(&response)
 }
 
 /// `GET .../privateEndpoints`, every page, 500 at a time.
@@ -134,7 +134,7 @@ fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> Transpor
         response
             .content_type
             .as_deref()
-            .map(|c| format!("content type '{c}'"))
+            .map(|c| format!("content type '{}'", printable_snippet(c.as_bytes(), 80)))
             .unwrap_or_else(|| "no content type".into()),
         if response.body.is_empty() {
             "(empty)".to_string()
@@ -144,7 +144,21 @@ fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> Transpor
     ))
 }
 
-fn decode_endpoint(response: ApiResponse) -> Result<RawEndpoint> {
+/// A deletion is answered 204 with no body. A 2xx carrying something that is not JSON (a proxy's
+/// or login page's HTML, a cut-off body) did not come from the API, so it is not taken as a
+/// successful deletion request.
+pub fn check_deletion(response: &ApiResponse) -> Result<()> {
+    let blank = response.body.iter().all(u8::is_ascii_whitespace);
+    if blank || serde_json::from_slice::<Value>(&response.body).is_ok() {
+        Ok(())
+    } else {
+        Err(not_what_the_api_promises(response, "an empty answer").into())
+    }
+}
+
+/// One endpoint from a 2xx body: any JSON object is accepted (unknown fields kept); anything
+/// else is an error naming the status, content type and first bytes.
+pub fn decode_endpoint(response: ApiResponse) -> Result<RawEndpoint> {
     match serde_json::from_slice::<Value>(&response.body) {
         Ok(Value::Object(value)) => Ok(RawEndpoint {
             value,
@@ -156,7 +170,7 @@ fn decode_endpoint(response: ApiResponse) -> Result<RawEndpoint> {
 
 /// The items of one page, its `totalCount` if present, and whether a `next` link was present
 /// (`None` when the page has no `links` at all).
-fn decode_page(response: &ApiResponse) -> Result<(Vec<Value>, Option<u64>, Option<bool>)> {
+pub fn decode_page(response: &ApiResponse) -> Result<(Vec<Value>, Option<u64>, Option<bool>)> {
     let Ok(Value::Object(mut page)) = serde_json::from_slice::<Value>(&response.body) else {
         return Err(not_what_the_api_promises(response, "a JSON page of results").into());
     };

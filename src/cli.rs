@@ -93,8 +93,14 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// Extra attempts after a 429, or after a 5xx or network failure of a GET or DELETE (0 = off).
-    #[arg(long, global = true, default_value_t = crate::client::DEFAULT_RETRIES, value_name = "N")]
+    /// Extra attempts after a 429, or after a 5xx or network failure of a GET or DELETE (0 = off, at most 10).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = crate::client::DEFAULT_RETRIES,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::retry::MAX_RETRIES))
+    )]
     pub retries: u32,
 
     /// Time limit for each HTTP request, e.g. 30s or 2m (a wait's --timeout is separate).

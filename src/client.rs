@@ -7,6 +7,7 @@
 
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
+use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
@@ -20,13 +21,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for `--request-timeout`.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default for `--retries`: four attempts in all.
-pub const DEFAULT_RETRIES: u32 = 3;
-/// Retries of one call never sleep longer than this in total, so a pipeline step stays bounded.
-const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(120);
-/// First backoff step when the server gives no Retry-After; doubled per attempt, with jitter.
-const BACKOFF_BASE: Duration = Duration::from_millis(250);
-const BACKOFF_CAP: Duration = Duration::from_secs(8);
+pub use crate::retry::DEFAULT_RETRIES;
 
 /// A successful (2xx) answer.
 #[derive(Debug)]
@@ -99,31 +94,32 @@ impl ApiClient {
             None => None,
         };
         let idempotent = method == Method::GET || method == Method::DELETE;
+        let policy = RetryPolicy::new(self.retries);
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 1;
         loop {
             let outcome = self
                 .send_authenticated(&method, &url, body.as_deref())
                 .await;
-            let delay = match &outcome {
+            let failure = match &outcome {
                 Ok(r) if r.status.is_success() => break outcome.map(ApiResponse::from),
-                Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => {
-                    Some(retry_after(&r.headers).unwrap_or_else(|| backoff(attempt)))
-                }
-                Ok(r) if idempotent && matches!(r.status.as_u16(), 500 | 502 | 503 | 504) => {
-                    Some(retry_after(&r.headers).unwrap_or_else(|| backoff(attempt)))
-                }
-                Err(e) if idempotent && e.is::<NetworkError>() => Some(backoff(attempt)),
-                _ => None,
+                Ok(r) => Failure::Status {
+                    status: r.status.as_u16(),
+                    retry_after: r
+                        .headers
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after),
+                },
+                Err(e) if e.is::<NetworkError>() => Failure::Network,
+                Err(_) => break outcome.map(ApiResponse::from),
             };
             let why = match &outcome {
                 Ok(r) => format!("HTTP {}", r.status.as_u16()),
                 Err(e) => e.to_string(),
             };
-            match delay {
-                Some(delay)
-                    if attempt <= self.retries && waited + delay <= MAX_TOTAL_RETRY_WAIT =>
-                {
+            match policy.decide(idempotent, failure, attempt, waited, fastrand::f64()) {
+                Decision::RetryAfter(delay) => {
                     self.trace(format_args!(
                         "  retry {attempt}/{} of {method} {url} in {} ms after {why}",
                         self.retries,
@@ -133,9 +129,19 @@ impl ApiClient {
                     waited += delay;
                     attempt += 1;
                 }
-                _ => {
+                Decision::GiveUp { why: reason } => {
+                    if let Some(reason) = reason {
+                        self.trace(format_args!("  {reason}"));
+                    }
                     break match outcome {
-                        Ok(response) => Err(api_error(&method, &url, &response).into()),
+                        Ok(response) => Err(api_error(
+                            method.as_str(),
+                            url.as_str(),
+                            response.status.as_u16(),
+                            response.content_type.as_deref(),
+                            &response.body,
+                        )
+                        .into()),
                         Err(e) => Err(e),
                     };
                 }
@@ -304,8 +310,8 @@ impl ApiClient {
         if status.is_redirection() {
             let location = headers
                 .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("(none)");
+                .map(|v| printable_snippet(v.as_bytes(), 200))
+                .unwrap_or_else(|| "(no Location header)".into());
             return Err(TransportError(format!(
                 "{method} {url}: the server answered HTTP {} with a redirect to {location}; redirects are not followed (check --base-url)",
                 status.as_u16()
@@ -316,8 +322,7 @@ impl ApiClient {
             status,
             content_type: headers
                 .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
             headers,
             body: bytes,
         })
@@ -384,53 +389,38 @@ fn body_too_large(method: &Method, url: &Url) -> TransportError {
     ))
 }
 
-/// `Retry-After` in seconds (the form Atlas uses); an HTTP date or garbage is ignored.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
-}
-
-/// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... capped, each scaled by 0.5..1.5 so
-/// that many clients do not retry in step.
-fn backoff(attempt: u32) -> Duration {
-    let exponential = BACKOFF_BASE.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    exponential.min(BACKOFF_CAP).mul_f64(0.5 + fastrand::f64())
-}
-
 /// Decodes a non-2xx answer into an [`ApiError`], whether or not its body is Atlas error JSON.
-fn api_error(method: &Method, url: &Url, response: &RawResponse) -> ApiError {
+/// Public so the property tests and fuzz targets can feed it arbitrary bodies.
+pub fn api_error(
+    method: &str,
+    url: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> ApiError {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct AtlasErrorBody {
         error_code: Option<String>,
         detail: Option<String>,
     }
-    let parsed: Option<AtlasErrorBody> = serde_json::from_slice(&response.body).ok();
+    let parsed: Option<AtlasErrorBody> = serde_json::from_slice(body).ok();
     let (error_code, detail, body_snippet) = match parsed {
         Some(b) if b.error_code.is_some() || b.detail.is_some() => (b.error_code, b.detail, None),
-        _ if response.body.is_empty() => (None, None, None),
+        _ if body.is_empty() => (None, None, None),
         _ => (
             None,
             None,
             Some(format!(
                 "{} bytes of {}: {}",
-                response.body.len(),
-                response
-                    .content_type
-                    .as_deref()
-                    .unwrap_or("no content type"),
-                printable_snippet(&response.body, 120)
+                body.len(),
+                printable_snippet(content_type.unwrap_or("no content type").as_bytes(), 80),
+                printable_snippet(body, 120)
             )),
         ),
     };
     ApiError {
-        status: response.status.as_u16(),
+        status,
         method: method.to_string(),
         url: url.to_string(),
         error_code,

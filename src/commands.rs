@@ -73,7 +73,13 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
     let client = ApiClient::new(settings)?;
     let provider = settings.provider.as_api_str();
     if !args.yes {
-        confirm_delete(provider, endpoint_id, project_id)?;
+        // On a blocking thread, so Ctrl-C at the prompt still ends the run at once.
+        let (p, e, g) = (
+            provider.to_string(),
+            endpoint_id.to_string(),
+            project_id.to_string(),
+        );
+        tokio::task::spawn_blocking(move || confirm_delete(&p, &e, &g)).await??;
     }
     api::delete_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
     let message = format!(

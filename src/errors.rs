@@ -99,11 +99,12 @@ impl fmt::Display for ApiError {
             "Atlas answered HTTP {} {reason} to {} {}",
             self.status, self.method, self.url
         )?;
+        // Both come from the server: escaped, so a hostile body cannot drive the terminal.
         if let Some(code) = &self.error_code {
-            write!(f, ": {code}")?;
+            write!(f, ": {}", printable_snippet(code.as_bytes(), 100))?;
         }
         if let Some(detail) = &self.detail {
-            write!(f, ": {detail}")?;
+            write!(f, ": {}", printable_snippet(detail.as_bytes(), 500))?;
         }
         if let Some(snippet) = &self.body_snippet {
             write!(f, " (body starts: {snippet})")?;
@@ -203,7 +204,8 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     exit::FAILURE
 }
 
-/// Makes the first bytes of a body safe to print: control characters escaped, length capped.
+/// Makes the first bytes of a body safe to print: control characters (and the invisible
+/// characters that reorder or hide text) escaped, length capped.
 pub fn printable_snippet(body: &[u8], max_chars: usize) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out = String::new();
@@ -212,13 +214,26 @@ pub fn printable_snippet(body: &[u8], max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if c.is_control() || is_invisible_format_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Zero-width characters, bidirectional overrides and the byte-order mark: printed raw they can
+/// make a message read differently from what it says.
+fn is_invisible_format_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 #[cfg(test)]
@@ -255,5 +270,26 @@ mod tests {
             "<html>\\n\\u{1b}[31m"
         );
         assert_eq!(printable_snippet(b"abcdef", 3), "abc…");
+        assert_eq!(
+            printable_snippet("a\u{202e}b\u{200b}".as_bytes(), 10),
+            "a\\u{202e}b\\u{200b}"
+        );
+        assert_eq!(printable_snippet(b"\xff\x00", 10), "\u{fffd}\\u{0}");
+    }
+
+    #[test]
+    fn server_text_in_api_errors_is_escaped() {
+        let error = ApiError {
+            status: 400,
+            method: "GET".into(),
+            url: "u".into(),
+            error_code: Some("BAD\x1b[2J".into()),
+            detail: Some("line one\nline two\u{7}".into()),
+            body_snippet: None,
+        };
+        let text = error.to_string();
+        assert!(!text.contains('\x1b') && !text.contains('\u{7}'), "{text}");
+        assert!(text.contains("BAD\\u{1b}[2J"), "{text}");
+        assert!(text.contains("line one\\nline two"), "{text}");
     }
 }

@@ -11,14 +11,39 @@ pub mod digest;
 pub mod errors;
 pub mod regions;
 pub mod render;
+pub mod retry;
 pub mod secret;
 pub mod settings;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.
+///
+/// Ctrl-C is raced against the command: whatever is in flight is dropped and the run ends with
+/// exit code 130. Output is written synchronously between awaits, so an interruption never
+/// leaves half a line behind.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(commands::execute(cli))
+    let result = runtime.block_on(async {
+        let interrupted = async {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => {}
+                // No handler could be installed: the command simply runs without one.
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            result = commands::execute(cli) => result,
+            () = interrupted => Err(errors::ExitWith {
+                code: errors::exit::INTERRUPTED,
+                message: Some("interrupted".into()),
+            }
+            .into()),
+        }
+    });
+    // A blocking task (a confirmation prompt waiting on the terminal) must not keep an
+    // interrupted process alive.
+    runtime.shutdown_background();
+    result
 }
