@@ -95,7 +95,8 @@ fn optional_u64(object: &Map<String, Value>, name: &str) -> Result<Option<u64>, 
     }
 }
 
-/// `{route, kind, status, retryAfter, delayMs, count}`; `route` defaults to `any`, `count` to 1.
+/// `{route, kind, status, retryAfter, delayMs, location, bytes, chunked, count}`; `route`
+/// defaults to `any`, `count` to 1.
 fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
     let object = object_body(body)?;
     let text = |name: &str| object.get(name).and_then(Value::as_str);
@@ -122,9 +123,31 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
         "truncatedJson" => FaultKind::TruncatedJson,
         "malformedJson" => FaultKind::MalformedJson,
         "html" => FaultKind::Html,
+        "redirect" => {
+            let status = optional_u64(&object, "status")?.unwrap_or(302);
+            let status = u16::try_from(status)
+                .ok()
+                .filter(|s| (300..=399).contains(s))
+                .ok_or_else(|| bad_request("A redirect fault needs status from 300 to 399."))?;
+            let location =
+                text("location").ok_or_else(|| bad_request("A redirect fault needs location."))?;
+            FaultKind::Redirect {
+                status,
+                location: location.to_string(),
+            }
+        }
+        "oversizedBody" => {
+            let bytes = optional_u64(&object, "bytes")?
+                .ok_or_else(|| bad_request("An oversizedBody fault needs bytes."))?;
+            let chunked = object
+                .get("chunked")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            FaultKind::OversizedBody { bytes, chunked }
+        }
         _ => {
             return Err(bad_request(
-                "kind must be status, delay, dropConnection, truncatedJson, malformedJson or html.",
+                "kind must be status, delay, dropConnection, truncatedJson, malformedJson, html, redirect or oversizedBody.",
             ));
         }
     };

@@ -65,6 +65,14 @@ pub enum FaultKind {
     MalformedJson,
     /// 200 with a `text/html` page, like a proxy or a login page would send.
     Html,
+    /// A redirect: `status` (300..=399, otherwise 302) with this `Location` and no body, like a
+    /// moved host or a single-sign-on page would send.
+    Redirect { status: u16, location: String },
+    /// 200 `application/json` with a body of `bytes` bytes: the start of a page, then spaces
+    /// generated while sending, so the emulator never holds the body in memory. With `chunked`
+    /// the length is not announced (no `Content-Length`), so only counting what arrives can stop
+    /// a client.
+    OversizedBody { bytes: u64, chunked: bool },
 }
 
 /// Faults waiting to be consumed, in the order they were injected.
@@ -139,6 +147,22 @@ pub(crate) fn faulty_outcome(kind: &FaultKind) -> Option<Outcome> {
         }
         FaultKind::MalformedJson => Reply::raw(200, ERROR_JSON, MALFORMED_BODY),
         FaultKind::Html => Reply::raw(200, "text/html; charset=utf-8", HTML_PAGE),
+        FaultKind::Redirect { status, location } => {
+            let status = if (300..=399).contains(status) {
+                *status
+            } else {
+                302
+            };
+            Reply::empty(status).header("location", location.clone())
+        }
+        FaultKind::OversizedBody { bytes, chunked } => {
+            let head = OVERSIZED_HEAD.as_bytes();
+            let head = &head[..head
+                .len()
+                .min(usize::try_from(*bytes).unwrap_or(usize::MAX))];
+            let filler = bytes.saturating_sub(head.len() as u64);
+            Reply::raw(200, ERROR_JSON, head.to_vec()).with_filler(filler, *chunked)
+        }
     };
     Some(Outcome::Reply(reply))
 }
@@ -157,6 +181,9 @@ fn sample_body() -> serde_json::Value {
         "totalCount": 1
     })
 }
+
+/// How an oversized body starts: a list page whose results never end.
+const OVERSIZED_HEAD: &str = "{\"results\": [";
 
 const MALFORMED_BODY: &str = "{\"results\": [ {\"status\": ACTIVE,, } <<not json>>";
 
@@ -194,6 +221,32 @@ mod tests {
         assert_eq!(status(queue.take(Route::Get)), Some(500));
         assert_eq!(status(queue.take(Route::Get)), Some(500));
         assert_eq!(status(queue.take(Route::Get)), None);
+    }
+
+    #[test]
+    fn redirect_and_oversized_replies() {
+        let redirect = FaultKind::Redirect {
+            status: 200,
+            location: "/elsewhere".into(),
+        };
+        let Some(Outcome::Reply(reply)) = faulty_outcome(&redirect) else {
+            panic!("expected a reply");
+        };
+        assert_eq!(reply.status, 302, "a non-3xx status becomes 302");
+        assert!(
+            reply
+                .headers
+                .contains(&("location", "/elsewhere".to_string()))
+        );
+        let big = FaultKind::OversizedBody {
+            bytes: 5,
+            chunked: true,
+        };
+        let Some(Outcome::Reply(reply)) = faulty_outcome(&big) else {
+            panic!("expected a reply");
+        };
+        assert_eq!((reply.body.len(), reply.filler), (5, 0));
+        assert!(reply.chunked);
     }
 
     #[test]

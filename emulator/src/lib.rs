@@ -17,6 +17,7 @@
 
 mod api;
 mod auth;
+mod body;
 mod config;
 mod control;
 mod digest;

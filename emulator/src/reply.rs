@@ -2,11 +2,11 @@
 //! the server turns it into a hyper response in one place, after adding the headers every answer carries.
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde_json::Value;
 
+use crate::body::ReplyBody;
 use crate::errors::ApiError;
 
 /// The media type of successful answers, as the spec declares for all four operations.
@@ -33,6 +33,10 @@ pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Bytes,
+    /// Spaces streamed after `body` without being held in memory (the oversized-body fault).
+    pub filler: u64,
+    /// Send the body chunked, with no `Content-Length`.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -41,6 +45,8 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Bytes::new(),
+            filler: 0,
+            chunked: false,
         }
     }
 
@@ -79,10 +85,24 @@ impl Reply {
         self
     }
 
-    pub fn into_response(self) -> Response<Full<Bytes>> {
+    /// Appends `filler` bytes of spaces, generated while sending; `chunked` leaves the length
+    /// unannounced.
+    pub fn with_filler(mut self, filler: u64, chunked: bool) -> Self {
+        self.filler = filler;
+        self.chunked = chunked;
+        self
+    }
+
+    pub fn into_response(self) -> Response<ReplyBody> {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let length = self.body.len();
-        let mut response = Response::new(Full::new(self.body));
+        let length = self.body.len() as u64 + self.filler;
+        let chunked = self.chunked;
+        let body = if self.filler > 0 || chunked {
+            ReplyBody::with_filler(self.body, self.filler, !chunked)
+        } else {
+            ReplyBody::full(self.body)
+        };
+        let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();
         for (name, value) in self.headers {
@@ -90,7 +110,9 @@ impl Reply {
                 headers.append(HeaderName::from_static(name), value);
             }
         }
-        if status != StatusCode::NO_CONTENT {
+        if chunked {
+            headers.remove(CONTENT_LENGTH);
+        } else if status != StatusCode::NO_CONTENT {
             headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
         } else {
             headers.remove(CONTENT_TYPE);

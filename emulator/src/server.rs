@@ -6,8 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming as HyperBody;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -16,6 +15,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
+use crate::body::ReplyBody;
 use crate::errors::ApiError;
 use crate::incoming::Incoming;
 use crate::reply::{Outcome, Reply};
@@ -77,7 +77,7 @@ async fn handle(
     shared: Arc<Shared>,
     origin: Arc<str>,
     request: Request<HyperBody>,
-) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+) -> Result<Response<ReplyBody>, ConnectionDropped> {
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
