@@ -114,14 +114,15 @@ impl ApiClient {
                 Err(e) if e.is::<NetworkError>() => Failure::Network,
                 Err(_) => break outcome.map(ApiResponse::from),
             };
-            let why = match &outcome {
-                Ok(r) => format!("HTTP {}", r.status.as_u16()),
-                Err(e) => e.to_string(),
-            };
             match policy.decide(idempotent, failure, attempt, waited, fastrand::f64()) {
                 Decision::RetryAfter(delay) => {
+                    // The request and what went wrong are on the trace line just before.
+                    let why = match failure {
+                        Failure::Status { status, .. } => format!("HTTP {status}"),
+                        Failure::Network => "a network failure".to_string(),
+                    };
                     self.trace(format_args!(
-                        "  retry {attempt}/{} of {method} {url} in {} ms after {why}",
+                        "  retry {attempt}/{} of {method} in {} ms after {why}",
                         self.retries,
                         delay.as_millis()
                     ));
@@ -133,17 +134,22 @@ impl ApiClient {
                     if let Some(reason) = reason {
                         self.trace(format_args!("  {reason}"));
                     }
-                    break match outcome {
-                        Ok(response) => Err(api_error(
+                    let error = match outcome {
+                        Ok(response) => api_error(
                             method.as_str(),
                             url.as_str(),
                             response.status.as_u16(),
                             response.content_type.as_deref(),
                             &response.body,
                         )
-                        .into()),
-                        Err(e) => Err(e),
+                        .into(),
+                        Err(e) => e,
                     };
+                    break Err(if attempt > 1 {
+                        error.context(format!("gave up after {attempt} attempts"))
+                    } else {
+                        error
+                    });
                 }
             }
         }

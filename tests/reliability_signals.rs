@@ -1,0 +1,138 @@
+//! Ctrl-C and a closed stdout: the binary is spawned directly (not through `run`, which waits
+//! for it), and its output is checked with the same no-secret guarantee afterwards.
+
+mod common;
+mod fault_helpers;
+use common::*;
+use fault_helpers::*;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary with the same clean environment as `common::atlas`, as a std command so that it
+/// can be spawned and signalled.
+fn spawnable(emu: &Emulator, home: &tempfile::TempDir, args: &[&str]) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"));
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    cmd.env_clear()
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("NO_COLOR", "1")
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .args(args)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Waits for the child with a generous limit, killing it if it hangs so the test fails cleanly.
+fn wait_with_limit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the binary did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn read_all(pipe: Option<impl Read>) -> String {
+    let mut text = String::new();
+    if let Some(mut pipe) = pipe {
+        pipe.read_to_string(&mut text).expect("read");
+    }
+    text
+}
+
+/// Waits (generously) until the emulator has logged `n` requests.
+fn wait_for_requests(emu: &Emulator, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while api_requests(emu).len() < n {
+        assert!(Instant::now() < deadline, "the requests never arrived");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn seed_many(emu: &Emulator, n: usize) {
+    for i in 0..n {
+        let region = atlas_ear::regions::AWS_REGIONS[i % atlas_ear::regions::AWS_REGIONS.len()];
+        emu.seed_endpoint(PROJECT, "AWS", region, "ACTIVE");
+    }
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let emu = emulator();
+    // About 150 KiB of JSON and more of table: far beyond a pipe's buffer.
+    seed_many(&emu, 900);
+    for format in ["json", "table"] {
+        let home = scratch_home();
+        let mut child = spawnable(&emu, &home, &["list", "-o", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).expect("first byte");
+        drop(stdout);
+        let status = wait_with_limit(&mut child);
+        let stderr = read_all(child.stderr.take());
+        assert_eq!(status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}: nothing on stderr");
+    }
+}
+
+#[test]
+fn ctrl_c_during_a_request_exits_130_without_output() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    for args in [vec!["list"], vec!["get", id.as_str(), "-o", "json"]] {
+        emu.clear_requests();
+        emu.clear_faults();
+        emu.inject(fault(
+            Route::Any,
+            FaultKind::Delay(Duration::from_secs(30)),
+            1,
+        ));
+        let home = scratch_home();
+        let mut child = spawnable(&emu, &home, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The challenge and the delayed authenticated request have both arrived: the command
+        // is in the middle of its work.
+        wait_for_requests(&emu, 2);
+        let killed = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let status = wait_with_limit(&mut child);
+        let out = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: read_all(child.stdout.take()),
+            stderr: read_all(child.stderr.take()),
+        };
+        assert_no_secret(&out);
+        assert_eq!(out.code, 130, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{args:?}: nothing half-written");
+        assert_eq!(out.stderr, "error: interrupted\n", "{args:?}");
+        assert_eq!(all_attempts(&emu), 1, "{args:?}: nothing sent after Ctrl-C");
+    }
+}
