@@ -15,6 +15,8 @@ pub mod retry;
 pub mod secret;
 pub mod settings;
 
+use std::io::{IsTerminal, Write};
+
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.
 ///
@@ -35,11 +37,17 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         };
         tokio::select! {
             result = commands::execute(cli) => result,
-            () = interrupted => Err(errors::ExitWith {
-                code: errors::exit::INTERRUPTED,
-                message: Some("interrupted".into()),
+            () = interrupted => {
+                // On a terminal the cursor may sit after a prompt or the echoed ^C.
+                if std::io::stderr().is_terminal() {
+                    let _ = writeln!(std::io::stderr());
+                }
+                Err(errors::ExitWith {
+                    code: errors::exit::INTERRUPTED,
+                    message: Some("interrupted".into()),
+                }
+                .into())
             }
-            .into()),
         }
     });
     // A blocking task (a confirmation prompt waiting on the terminal) must not keep an

@@ -1,5 +1,6 @@
 //! Ctrl-C and a closed stdout: the binary is spawned directly (not through `run`, which waits
 //! for it), and its output is checked with the same no-secret guarantee afterwards.
+#![cfg(unix)]
 
 mod common;
 mod fault_helpers;
@@ -135,4 +136,89 @@ fn ctrl_c_during_a_request_exits_130_without_output() {
         assert_eq!(out.stderr, "error: interrupted\n", "{args:?}");
         assert_eq!(all_attempts(&emu), 1, "{args:?}: nothing sent after Ctrl-C");
     }
+}
+
+/// A pseudo-terminal pair: the binary gets the terminal end as stdin, stdout and stderr.
+fn open_pty() -> (std::fs::File, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+    let (mut controller, mut terminal) = (0, 0);
+    // SAFETY: openpty writes two new descriptors into the provided integers; the null pointers
+    // ask for no name and default terminal settings.
+    let rc = unsafe {
+        libc::openpty(
+            &mut controller,
+            &mut terminal,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: both descriptors were just created by openpty and are owned by nobody else.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(controller),
+            std::os::fd::OwnedFd::from_raw_fd(terminal),
+        )
+    }
+}
+
+#[test]
+fn ctrl_c_at_the_delete_prompt_exits_130_and_sends_nothing() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    let home = scratch_home();
+    let (mut controller, terminal) = open_pty();
+    let mut child = spawnable(&emu, &home, &["delete", &id])
+        .stdin(Stdio::from(terminal.try_clone().expect("dup")))
+        .stdout(Stdio::from(terminal.try_clone().expect("dup")))
+        .stderr(Stdio::from(terminal))
+        .spawn()
+        .expect("spawn");
+    // Everything the terminal shows, read on a thread; it ends when the binary is gone.
+    let (sender, receiver) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 1024];
+        while let Ok(n) = controller.read(&mut buffer) {
+            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    while !String::from_utf8_lossy(&shown).contains("[y/N]") {
+        match receiver.recv_timeout(Duration::from_secs(60)) {
+            Ok(bytes) => shown.extend(bytes),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("no prompt: {}", String::from_utf8_lossy(&shown));
+            }
+        }
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = wait_with_limit(&mut child);
+    while let Ok(bytes) = receiver.recv_timeout(Duration::from_secs(5)) {
+        shown.extend(bytes);
+    }
+    let out = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&shown).into_owned(),
+        stderr: String::new(),
+    };
+    assert_no_secret(&out);
+    assert_eq!(out.code, 130, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("[y/N] \r\nerror: interrupted"),
+        "the prompt line is ended before the message: {:?}",
+        out.stdout
+    );
+    assert!(
+        api_requests(&emu).iter().all(|r| r.method != "DELETE"),
+        "nothing was deleted"
+    );
+    assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "ACTIVE");
 }
