@@ -112,6 +112,7 @@ impl ApiClient {
                         .and_then(parse_retry_after),
                 },
                 Err(e) if e.is::<NetworkError>() => Failure::Network,
+                // Rejected keys, a refused body or redirect: retrying cannot change them.
                 Err(_) => break outcome.map(ApiResponse::from),
             };
             match policy.decide(idempotent, failure, attempt, waited, fastrand::f64()) {
