@@ -9,10 +9,15 @@ pub mod client;
 pub mod commands;
 pub mod digest;
 pub mod errors;
+pub mod fleet;
+pub mod interrupt;
+pub mod progress;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod secret;
 pub mod settings;
+pub mod wait;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.
