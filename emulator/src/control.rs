@@ -119,12 +119,13 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
             FaultKind::Delay(Duration::from_millis(millis))
         }
         "dropConnection" => FaultKind::DropConnection,
+        "dropAfterHandling" => FaultKind::DropAfterHandling,
         "truncatedJson" => FaultKind::TruncatedJson,
         "malformedJson" => FaultKind::MalformedJson,
         "html" => FaultKind::Html,
         _ => {
             return Err(bad_request(
-                "kind must be status, delay, dropConnection, truncatedJson, malformedJson or html.",
+                "kind must be status, delay, dropConnection, dropAfterHandling, truncatedJson, malformedJson or html.",
             ));
         }
     };

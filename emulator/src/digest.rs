@@ -25,7 +25,12 @@ pub(crate) fn challenge(nonce: &str, algorithm: DigestAlgorithm, stale: bool) ->
     )
 }
 
-/// Every nonce issued, with the highest `nc` seen for it.
+/// How far below the highest `nc` seen an answer may still arrive. Concurrent requests that share
+/// one nonce are numbered in the order they were signed but may reach the server in another
+/// order; RFC 7616 (3.4) defines a replay as an `nc` seen twice, not as one that went backwards.
+pub(crate) const NC_WINDOW: u32 = 64;
+
+/// Every nonce issued, with the `nc` values seen for it.
 #[derive(Default)]
 pub(crate) struct NonceBook {
     nonces: HashMap<String, NonceState>,
@@ -33,7 +38,10 @@ pub(crate) struct NonceBook {
 
 struct NonceState {
     issued: Instant,
+    /// The highest `nc` accepted so far.
     last_nc: u32,
+    /// Bit `k` set: `last_nc - k` was accepted (bit 0 is `last_nc` itself).
+    seen_below: u64,
     /// Set by `expire_all` and by nonce rotation.
     invalidated: bool,
 }
@@ -63,6 +71,7 @@ impl NonceBook {
             NonceState {
                 issued: now,
                 last_nc: 0,
+                seen_below: 0,
                 invalidated: false,
             },
         );
@@ -91,10 +100,23 @@ impl NonceBook {
         if state.invalidated || now.saturating_duration_since(state.issued) >= lifetime {
             return NonceCheck::Stale;
         }
-        if nc <= state.last_nc {
+        if nc > state.last_nc {
+            let shift = nc - state.last_nc;
+            state.seen_below = if shift >= 64 {
+                0
+            } else {
+                state.seen_below << shift
+            };
+            state.seen_below |= 1;
+            state.last_nc = nc;
+            return NonceCheck::Fresh;
+        }
+        let behind = state.last_nc - nc;
+        let bit = 1u64 << behind.min(63);
+        if behind >= NC_WINDOW || state.seen_below & bit != 0 {
             return NonceCheck::Replayed;
         }
-        state.last_nc = nc;
+        state.seen_below |= bit;
         NonceCheck::Fresh
     }
 }
@@ -194,7 +216,7 @@ pub(crate) fn verify(
             stale: true,
             reason: "stale nonce",
         },
-        NonceCheck::Replayed => reject("nc did not increase (replayed request)"),
+        NonceCheck::Replayed => reject("nc already used or too old (replayed request)"),
         NonceCheck::Unknown => reject("unknown nonce"),
     }
 }
@@ -345,6 +367,26 @@ mod tests {
             later,
         );
         assert!(matches!(expired, Verdict::Rejected { stale: true, .. }));
+    }
+
+    #[test]
+    fn nc_may_arrive_out_of_order_but_never_twice() {
+        let mut book = NonceBook::default();
+        let now = Instant::now();
+        let nonce = book.issue(now, LIFETIME);
+        let mut check = |nc| book.check(&nonce, nc, now, LIFETIME);
+        assert_eq!(check(3), NonceCheck::Fresh);
+        assert_eq!(check(1), NonceCheck::Fresh, "signed earlier, arrived later");
+        assert_eq!(check(2), NonceCheck::Fresh);
+        for nc in 1..=3 {
+            assert_eq!(check(nc), NonceCheck::Replayed, "nc {nc} again");
+        }
+        assert_eq!(check(3 + NC_WINDOW), NonceCheck::Fresh);
+        assert_eq!(check(3), NonceCheck::Replayed, "too far behind the highest");
+        assert_eq!(check(4), NonceCheck::Fresh, "inside the window, never used");
+        assert_eq!(check(1000), NonceCheck::Fresh);
+        assert_eq!(check(999), NonceCheck::Fresh);
+        assert_eq!(check(1000), NonceCheck::Replayed);
     }
 
     #[test]
