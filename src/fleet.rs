@@ -10,11 +10,13 @@
 use crate::api::{self, RawEndpoint};
 use crate::cli::{CreateArgs, WaitGoal};
 use crate::client::ApiClient;
-use crate::errors::{ApiError, AuthRejected, UsageError, exit};
+use crate::errors::exit;
 use crate::interrupt::Interrupts;
-use crate::regions::{Provider, normalize_region, resolve_region};
-use crate::report::{self, Outcome, Problem, Reason, Shape, Target};
+use crate::outcome::{Outcome, Problem, Reason, Target};
+use crate::region_list::resolve_regions;
+use crate::report::{self, Shape};
 use crate::settings::Settings;
+use crate::unknown_outcome::{find_out, outcome_is_known};
 use crate::wait::{Scope, Timing, wait_until};
 use anyhow::Result;
 use futures_util::{StreamExt, stream};
@@ -59,48 +61,6 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
         }
     };
     report::finish(settings.output, &outcomes, shape, interrupted)
-}
-
-/// Reads every `--region` value (repeated or comma-separated), normalised, duplicates dropped,
-/// order kept. Unknown regions are refused together, with suggestions, unless
-/// `allow_unknown` — but a name with characters no region has is refused either way.
-pub fn resolve_regions(
-    provider: Provider,
-    inputs: &[String],
-    allow_unknown: bool,
-) -> Result<Vec<String>, UsageError> {
-    let mut regions: Vec<String> = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
-    for input in inputs {
-        let name = normalize_region(input);
-        let region = if name.is_empty() {
-            problems.push("--region has an empty name (check for a stray comma)".into());
-            continue;
-        } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            problems.push(format!(
-                "--region '{}' is not a region name: use letters, digits, '_' or '-'",
-                crate::errors::printable_snippet(input.as_bytes(), 40)
-            ));
-            continue;
-        } else {
-            match resolve_region(provider, &name) {
-                Ok(region) => region,
-                Err(_) if allow_unknown => name,
-                Err(unknown) => {
-                    problems.push(unknown.to_string());
-                    continue;
-                }
-            }
-        };
-        if !regions.contains(&region) {
-            regions.push(region);
-        }
-    }
-    if problems.is_empty() {
-        Ok(regions)
-    } else {
-        Err(UsageError(problems.join("\n")))
-    }
 }
 
 /// Creates one endpoint per region and says what became of each, in the order given. Fails
@@ -167,17 +127,6 @@ pub async fn create_in_regions(
     Ok((outcomes, interrupted))
 }
 
-/// A refusal Atlas stated (a 4xx, or keys rejected) leaves nothing created; anything else
-/// (no answer, a 5xx, an unreadable 2xx) may have created the endpoint.
-fn outcome_is_known(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause.is::<AuthRejected>()
-            || cause
-                .downcast_ref::<ApiError>()
-                .is_some_and(|a| (400..500).contains(&a.status))
-    })
-}
-
 fn mark_all(outcomes: &mut [Outcome], reason: Reason, why: &str) {
     for outcome in outcomes {
         outcome.problem = Some(Problem::new(reason, exit::INTERRUPTED, why));
@@ -185,7 +134,7 @@ fn mark_all(outcomes: &mut [Outcome], reason: Reason, why: &str) {
 }
 
 /// The endpoint a region already has, in any status but DELETING (first in list order).
-fn existing_in_region<'a>(listed: &'a [Value], region: &str) -> Option<&'a Value> {
+pub(crate) fn existing_in_region<'a>(listed: &'a [Value], region: &str) -> Option<&'a Value> {
     listed.iter().find(|e| {
         e.get("regionName").and_then(Value::as_str) == Some(region)
             && e.get("status").and_then(Value::as_str) != Some("DELETING")
@@ -303,122 +252,10 @@ async fn send_creates(
     (answers, presses > 0)
 }
 
-/// Lists the provider's endpoints once to learn what the POSTs with an unknown outcome did.
-/// Returns true when Ctrl-C cut the check short.
-async fn find_out(
-    scope: &Scope<'_>,
-    outcomes: &mut [Outcome],
-    unknown: Vec<(usize, anyhow::Error)>,
-    already_interrupted: bool,
-    interrupts: &mut Interrupts,
-) -> bool {
-    let listed = if already_interrupted {
-        None
-    } else {
-        tokio::select! {
-            listed = api::list_endpoints(scope.client, scope.project_id, scope.provider) => Some(listed),
-            _ = interrupts.next() => None,
-        }
-    };
-    for (index, error) in unknown {
-        let outcome = &mut outcomes[index];
-        let region = outcome.target.name().to_string();
-        let lost = format!("the answer to the create request for {region} was lost");
-        match &listed {
-            None => {
-                outcome.problem = Some(Problem {
-                    reason: Reason::Interrupted,
-                    exit_code: exit::INTERRUPTED,
-                    ..Problem::from_error(
-                        &error,
-                        Some(&format!(
-                            "{lost} and the check was interrupted; see `atlas-ear list` or re-run with --skip-existing"
-                        )),
-                    )
-                });
-            }
-            Some(Err(list_error)) => {
-                outcome.problem = Some(Problem::from_error(
-                    &error,
-                    Some(&format!(
-                        "{lost}, and listing to check failed too ({list_error:#}); see `atlas-ear list` or re-run with --skip-existing"
-                    )),
-                ));
-            }
-            Some(Ok(list)) => match existing_in_region(&list.results, &region) {
-                Some(Value::Object(found)) => {
-                    outcome.endpoint = Some(RawEndpoint {
-                        value: found.clone(),
-                        body: None,
-                    });
-                    let id = outcome.endpoint_id().unwrap_or("").to_string();
-                    outcome.notes.push(format!(
-                        "the answer to the create request was lost ({}); listing shows endpoint {id} in {region}, so it was created",
-                        first_line(&error)
-                    ));
-                }
-                _ => {
-                    outcome.problem = Some(Problem {
-                        reason: Reason::NotCreated,
-                        ..Problem::from_error(
-                            &error,
-                            Some(&format!(
-                                "creating the endpoint in {region} failed and listing shows no endpoint there, so nothing was created; re-running is safe"
-                            )),
-                        )
-                    });
-                }
-            },
-        }
-    }
-    listed.is_none() && !already_interrupted
-}
-
-fn first_line(error: &anyhow::Error) -> String {
-    format!("{error:#}")
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn regions_are_normalised_deduplicated_and_checked_together() {
-        let inputs = ["us-east-1", "EU_WEST_1", "US_EAST_1", " ap-south-1 "].map(String::from);
-        assert_eq!(
-            resolve_regions(Provider::Aws, &inputs, false).unwrap(),
-            ["US_EAST_1", "EU_WEST_1", "AP_SOUTH_1"]
-        );
-        let inputs = ["US_EAST_7", "", "EU_WEST_1", "EU_WESTT_1"].map(String::from);
-        let err = resolve_regions(Provider::Aws, &inputs, false)
-            .unwrap_err()
-            .0;
-        assert!(
-            err.contains("US_EAST_7") && err.contains("US_EAST_1"),
-            "{err}"
-        );
-        assert!(err.contains("empty"), "{err}");
-        assert!(err.contains("EU_WESTT_1"), "{err}");
-        assert_eq!(err.lines().count(), 3, "{err}");
-    }
-
-    #[test]
-    fn unknown_regions_pass_only_when_allowed_and_plausible() {
-        let inputs = ["me-west-9".to_string()];
-        assert!(resolve_regions(Provider::Aws, &inputs, false).is_err());
-        assert_eq!(
-            resolve_regions(Provider::Aws, &inputs, true).unwrap(),
-            ["ME_WEST_9"]
-        );
-        let odd = ["US EAST;1".to_string()];
-        let err = resolve_regions(Provider::Aws, &odd, true).unwrap_err().0;
-        assert!(err.contains("not a region name"), "{err}");
-    }
 
     #[test]
     fn existing_ignores_deleting_and_failed_existing_is_a_failure() {
@@ -438,26 +275,5 @@ mod tests {
         let failed = outcomes[2].problem.as_ref().unwrap();
         assert_eq!(failed.exit_code, exit::ENDPOINT_FAILED);
         assert!(failed.message.contains("no quota"));
-    }
-
-    #[test]
-    fn only_a_stated_refusal_counts_as_a_known_outcome() {
-        let api = |status| {
-            anyhow::Error::new(ApiError {
-                status,
-                method: "POST".into(),
-                url: "u".into(),
-                error_code: None,
-                detail: None,
-                body_snippet: None,
-            })
-        };
-        assert!(outcome_is_known(&api(409)));
-        assert!(outcome_is_known(&api(429)));
-        assert!(!outcome_is_known(&api(500)));
-        assert!(!outcome_is_known(&api(503)));
-        assert!(!outcome_is_known(&anyhow::Error::new(
-            crate::errors::NetworkError("reset".into())
-        )));
     }
 }

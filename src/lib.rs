@@ -11,12 +11,16 @@ pub mod digest;
 pub mod errors;
 pub mod fleet;
 pub mod interrupt;
+pub mod outcome;
 pub mod progress;
+pub mod region_list;
 pub mod regions;
 pub mod render;
 pub mod report;
 pub mod secret;
 pub mod settings;
+pub mod status_rules;
+pub mod unknown_outcome;
 pub mod wait;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's

@@ -10,12 +10,14 @@ use crate::cli::{WaitArgs, WaitGoal, WaitTiming};
 use crate::client::ApiClient;
 use crate::errors::{ApiError, UsageError, exit};
 use crate::interrupt::Interrupts;
+use crate::outcome::{Outcome, Problem, Reason, Target};
 use crate::progress::Progress;
 use crate::regions::Provider;
-use crate::report::{self, Outcome, Problem, Reason, Shape, Target};
+use crate::report::{self, Shape};
 use crate::settings::{Settings, parse_duration, validate_object_id};
+use crate::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use anyhow::Result;
-use futures_util::{StreamExt, stream};
+use futures_util::{Stream, StreamExt, stream};
 use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
@@ -69,97 +71,6 @@ impl Timing {
     }
 }
 
-/// What a status means for a wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Reached,
-    Failed,
-    /// DELETING while waiting for settled or active: it will never get there.
-    NotSettling,
-    Waiting,
-}
-
-/// Judges one status. INITIATING and PENDING_RECREATION keep waiting, and so does any status
-/// this tool does not know yet (Atlas adds values over time).
-pub fn judge(goal: WaitGoal, status: &str) -> Verdict {
-    match (goal, status) {
-        (WaitGoal::Deleted, _) => Verdict::Waiting,
-        (_, "ACTIVE") => Verdict::Reached,
-        (WaitGoal::Settled, "PENDING_ACCEPTANCE") => Verdict::Reached,
-        (_, "FAILED") => Verdict::Failed,
-        (_, "DELETING") => Verdict::NotSettling,
-        _ => Verdict::Waiting,
-    }
-}
-
-fn goal_words(goal: WaitGoal) -> &'static str {
-    match goal {
-        WaitGoal::Settled => "settled",
-        WaitGoal::Active => "ACTIVE",
-        WaitGoal::Deleted => "deleted",
-    }
-}
-
-/// What the user has to do for an endpoint that awaits approval.
-fn approval_step(provider: Provider, outcome: &Outcome) -> String {
-    let name = outcome
-        .endpoint
-        .as_ref()
-        .and_then(|e| e.value.get("privateEndpointConnectionName"))
-        .and_then(|n| n.as_str())
-        .filter(|n| !n.is_empty())
-        .map(|n| format!(" '{n}'"))
-        .unwrap_or_default();
-    match provider {
-        Provider::Azure => format!(
-            "approve the private endpoint connection{name} in your Azure Key Vault (Networking > Private endpoint connections); Atlas then reports ACTIVE"
-        ),
-        Provider::Aws => format!(
-            "the endpoint connection{name} awaits acceptance on the AWS side; Atlas reports ACTIVE once it is accepted"
-        ),
-    }
-}
-
-/// Applies a verdict other than `Waiting` to an outcome.
-fn conclude_one(outcome: &mut Outcome, verdict: Verdict, goal: WaitGoal, provider: Provider) {
-    let label = outcome.label();
-    let status = outcome.status().unwrap_or("").to_string();
-    match verdict {
-        Verdict::Reached if status == "PENDING_ACCEPTANCE" => {
-            outcome.next_step = Some(approval_step(provider, outcome));
-        }
-        Verdict::Reached | Verdict::Waiting => {}
-        Verdict::Failed => {
-            let why = outcome
-                .endpoint
-                .as_ref()
-                .and_then(|e| e.value.get("errorMessage"))
-                .and_then(|m| m.as_str())
-                .filter(|m| !m.is_empty())
-                .unwrap_or("Atlas gave no errorMessage")
-                .to_string();
-            outcome.problem = Some(Problem {
-                detail: why.clone(),
-                ..Problem::new(
-                    Reason::EndpointFailed,
-                    exit::ENDPOINT_FAILED,
-                    format!("endpoint {label} is FAILED: {why}"),
-                )
-            });
-        }
-        Verdict::NotSettling => {
-            outcome.problem = Some(Problem::new(
-                Reason::NotSettling,
-                exit::FAILURE,
-                format!(
-                    "endpoint {label} is {status}; it will not become {}",
-                    goal_words(goal)
-                ),
-            ));
-        }
-    }
-}
-
 /// Polls every outcome that has an endpoint, no problem, and is not yet where `goal` wants it,
 /// updating each in place. Returns true when Ctrl-C ended the wait.
 pub async fn wait_until(
@@ -210,10 +121,10 @@ pub async fn wait_until(
         started + timing.first_delay()
     };
     let mut interrupted = false;
-    while !pending.is_empty() {
+    'rounds: while !pending.is_empty() {
         tokio::select! {
             _ = sleep_until(next_poll.min(deadline)) => {}
-            _ = interrupts.next() => { interrupted = true; break; }
+            _ = interrupts.next() => { interrupted = true; break 'rounds; }
         }
         if Instant::now() >= deadline {
             break;
@@ -222,18 +133,29 @@ pub async fn wait_until(
             .iter()
             .map(|&i| (i, poll_id(&outcomes[i])))
             .collect();
-        let answers = tokio::select! {
-            answers = poll_round(scope, targets) => answers,
-            _ = sleep_until(deadline) => break,
-            _ = interrupts.next() => { interrupted = true; break; }
-        };
-        for (index, answer) in answers {
+        let mut round = poll_round(scope, targets);
+        loop {
+            // Each answer is applied as it arrives, so a deadline or Ctrl-C mid-round keeps it.
+            let (index, answer) = tokio::select! {
+                next = round.next() => match next {
+                    Some(answer) => answer,
+                    None => break,
+                },
+                _ = sleep_until(deadline) => break 'rounds,
+                _ = interrupts.next() => { interrupted = true; break 'rounds; }
+            };
             let slot = pending_at_start
                 .iter()
                 .position(|&i| i == index)
                 .unwrap_or(0);
-            let outcome = &mut outcomes[index];
-            if apply_poll(outcome, answer, goal, scope.provider, slot, &mut progress) {
+            if apply_poll(
+                &mut outcomes[index],
+                answer,
+                goal,
+                scope.provider,
+                slot,
+                &mut progress,
+            ) {
                 pending.retain(|&i| i != index);
             }
         }
@@ -272,20 +194,20 @@ fn poll_id(outcome: &Outcome) -> String {
     }
 }
 
-/// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time.
-async fn poll_round(
-    scope: &Scope<'_>,
+/// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time, answers in arrival order.
+fn poll_round<'a>(
+    scope: &'a Scope<'a>,
     targets: Vec<(usize, String)>,
-) -> Vec<(usize, Result<RawEndpoint>)> {
+) -> impl Stream<Item = (usize, Result<RawEndpoint>)> + Unpin + 'a {
     stream::iter(targets)
-        .map(|(index, id)| async move {
-            let answer =
-                api::get_endpoint(scope.client, scope.project_id, scope.provider, &id).await;
-            (index, answer)
+        .map(move |(index, id)| {
+            Box::pin(async move {
+                let answer =
+                    api::get_endpoint(scope.client, scope.project_id, scope.provider, &id).await;
+                (index, answer)
+            })
         })
         .buffer_unordered(POLLS_IN_FLIGHT)
-        .collect()
-        .await
 }
 
 /// Records one poll's answer; true when this endpoint needs no more polls.
@@ -405,24 +327,6 @@ pub async fn wait_for_deletion(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statuses_are_judged_per_goal() {
-        use Verdict::*;
-        use WaitGoal::*;
-        assert_eq!(judge(Settled, "INITIATING"), Waiting);
-        assert_eq!(judge(Settled, "PENDING_RECREATION"), Waiting);
-        assert_eq!(judge(Settled, "SOMETHING_NEW"), Waiting);
-        assert_eq!(judge(Settled, "ACTIVE"), Reached);
-        assert_eq!(judge(Settled, "PENDING_ACCEPTANCE"), Reached);
-        assert_eq!(judge(Settled, "FAILED"), Failed);
-        assert_eq!(judge(Settled, "DELETING"), NotSettling);
-        assert_eq!(judge(Active, "PENDING_ACCEPTANCE"), Waiting);
-        assert_eq!(judge(Active, "ACTIVE"), Reached);
-        assert_eq!(judge(Active, "FAILED"), Failed);
-        assert_eq!(judge(Deleted, "DELETING"), Waiting);
-        assert_eq!(judge(Deleted, "ACTIVE"), Waiting);
-    }
 
     #[test]
     fn timing_defaults_and_rules() {
