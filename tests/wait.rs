@@ -429,3 +429,49 @@ fn timing_flags_need_wait_and_valid_durations() {
     assert!(out.stderr.contains("--interval"), "{}", out.stderr);
     assert!(api_requests(&emu).is_empty());
 }
+
+#[test]
+fn the_readme_pipeline_runs_and_can_be_run_again() {
+    let emu = settling_in(Duration::from_millis(100));
+    let home = scratch_home();
+    let create = [
+        "create",
+        "--skip-existing",
+        "--region",
+        "us-east-1,eu-west-1",
+        "--region",
+        "ap-south-1",
+        "-o",
+        "json",
+    ];
+    for round in 0..2 {
+        let created = run(atlas(&emu, &home).args(create));
+        assert_eq!(created.code, 0, "round {round}: {}", created.stderr);
+        let ids: Vec<String> = json(&created.stdout)["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), 3);
+        // The README waits with the default interval; a short one keeps the test quick.
+        let waited = run(atlas(&emu, &home).arg("wait").args(&ids).args([
+            "--timeout",
+            "20m",
+            "--interval",
+            "50ms",
+        ]));
+        assert_eq!(waited.code, 0, "round {round}: {}", waited.stderr);
+        let listed = run(atlas(&emu, &home).args(["list", "-o", "json"]));
+        assert_eq!(listed.code, 0);
+        let doc = json(&listed.stdout);
+        assert_eq!(doc["totalCount"], 3, "round {round}: nothing duplicated");
+        assert!(
+            doc["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["status"] == "ACTIVE")
+        );
+    }
+}
