@@ -154,3 +154,30 @@ fn a_second_ctrl_c_abandons_requests_in_flight_and_says_so() {
     assert!(rest.contains("outcome is unknown"), "{rest}");
     assert!(rest.contains("atlas-ear list"), "{rest}");
 }
+
+#[test]
+fn ctrl_c_during_delete_wait_stops_polling_and_reports_deleting() {
+    let emu = emulator(); // DELETING lasts ten minutes here
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    let home = scratch_home();
+    let child = spawn_atlas(
+        &emu,
+        &home,
+        &["delete", &id, "--yes", "--wait", "--interval", "50ms"],
+    );
+    wait_for_requests(&emu, |r| authenticated(r, "GET") >= 1);
+    interrupt(&child);
+    let out = finish(child);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&id) && out.stdout.contains("DELETING"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("last status DELETING"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(authenticated(&api_requests(&emu), "DELETE"), 1);
+}
