@@ -83,7 +83,7 @@ fn ctrl_c_during_creates_stops_sending_but_prints_every_endpoint_created() {
     // Every create is held by the server for a while, so Ctrl-C lands with requests in flight.
     emu.inject(Fault {
         route: Route::Create,
-        kind: FaultKind::Delay(Duration::from_millis(1500)),
+        kind: FaultKind::Delay(Duration::from_secs(3)),
         count: 6,
     });
     let home = scratch_home();

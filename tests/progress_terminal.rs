@@ -40,7 +40,7 @@ fn open_pty() -> (OwnedFd, OwnedFd) {
 
 #[test]
 fn a_terminal_gets_live_lines_and_stdout_only_the_result() {
-    let emu = emulator_with(|c| c.settle_after = Duration::from_millis(400));
+    let emu = emulator(); // nothing settles until the test says so
     let home = scratch_home();
     let (controller, terminal) = open_pty();
     let mut command = Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"));
@@ -86,6 +86,18 @@ fn a_terminal_gets_live_lines_and_stdout_only_the_result() {
         }
         String::from_utf8_lossy(&seen).into_owned()
     });
+    // Let a few polls show INITIATING, then let the endpoints settle.
+    let limit = std::time::Instant::now() + Duration::from_secs(60);
+    while api_requests(&emu)
+        .iter()
+        .filter(|r| r.method == "GET" && r.status == 200)
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < limit, "no polls seen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    emu.set_settle_after(Duration::from_millis(50));
     let output = child.wait_with_output().expect("binary finishes");
     let terminal_text = reader.join().unwrap();
     let run = Run {

@@ -238,10 +238,25 @@ fn a_wait_that_times_out_exits_7_and_still_prints_the_endpoint() {
 
 #[test]
 fn recreation_and_unknown_statuses_keep_waiting() {
-    let emu = settling_in(Duration::from_millis(250));
+    let emu = emulator(); // nothing moves until the test shortens the settle time
     let recreating = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "PENDING_RECREATION");
     let home = scratch_home();
-    let out = run(atlas(&emu, &home).args(["wait", &recreating]).args(FAST));
+    let child = spawn_atlas(
+        &emu,
+        &home,
+        &[
+            "wait",
+            &recreating,
+            "--interval",
+            "50ms",
+            "--timeout",
+            "120s",
+        ],
+    );
+    wait_for_requests(&emu, |r| r.iter().filter(|r| r.status == 200).count() >= 2);
+    // PENDING_RECREATION has been seen twice and kept the wait going; now let it move on.
+    emu.set_settle_after(Duration::from_millis(100));
+    let out = finish(child);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("ACTIVE"), "{}", out.stdout);
     let label = format!("US_EAST_1 {recreating}");
