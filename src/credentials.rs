@@ -168,14 +168,25 @@ impl CredentialParts {
             self.client_id.as_ref().map(|s| &s.source),
             self.client_secret.as_ref().map(|s| &s.source),
         );
+        let part = |label: &str, source: Option<&Source>| {
+            source.map_or(String::new(), |s| format!("{label} from {s}"))
+        };
         let (used, ignored, ignored_source) = match &credentials {
             Credentials::ServiceAccount { client_id, .. } => (
-                format!("service account {client_id} ({sa_source})"),
+                format!(
+                    "service account {client_id} ({}; {})",
+                    part("client id", self.client_id.as_ref().map(|s| &s.source)),
+                    part("secret", self.client_secret.as_ref().map(|s| &s.source)),
+                ),
                 "an API key",
                 api_source,
             ),
             Credentials::ApiKey { public_key, .. } => (
-                format!("API key {public_key} ({api_source})"),
+                format!(
+                    "API key {public_key} ({}; {})",
+                    part("public key", self.public_key.as_ref().map(|s| &s.source)),
+                    part("private key", self.private_key.as_ref().map(|s| &s.source)),
+                ),
                 "a service account",
                 sa_source,
             ),
@@ -232,7 +243,10 @@ mod tests {
     fn higher_precedence_kind_wins() {
         let parts = CredentialParts {
             public_key: part("pub", Source::Env("MONGODB_ATLAS_PUBLIC_API_KEY")),
-            private_key: secret("priv", Source::Env("MONGODB_ATLAS_PRIVATE_API_KEY")),
+            private_key: secret(
+                "priv-sentinel",
+                Source::Env("MONGODB_ATLAS_PRIVATE_API_KEY"),
+            ),
             client_id: part("id", profile_source()),
             client_secret: secret("sec", profile_source()),
         };
@@ -243,7 +257,11 @@ mod tests {
             "{}",
             chosen.summary
         );
-        assert!(!chosen.summary.contains("priv"), "{}", chosen.summary);
+        assert!(
+            !chosen.summary.contains("priv-sentinel"),
+            "{}",
+            chosen.summary
+        );
 
         let parts = CredentialParts {
             client_id: part("id", Source::Flag("--client-id")),
@@ -268,7 +286,7 @@ mod tests {
             public_key: part("pub", Source::Env("A")),
             private_key: secret("priv", Source::Env("B")),
             client_id: part("id", Source::Env("C")),
-            client_secret: secret("sec", Source::Env("D")),
+            client_secret: secret("sec-sentinel", Source::Env("D")),
         };
         let chosen = parts.choose(None).unwrap();
         assert!(matches!(
@@ -276,7 +294,11 @@ mod tests {
             Credentials::ServiceAccount { .. }
         ));
         assert!(chosen.summary.contains("ties"), "{}", chosen.summary);
-        assert!(!chosen.summary.contains("sec\""), "{}", chosen.summary);
+        assert!(
+            !chosen.summary.contains("sec-sentinel"),
+            "{}",
+            chosen.summary
+        );
     }
 
     #[test]

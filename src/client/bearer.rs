@@ -237,3 +237,49 @@ impl ApiClient {
             .map_err(|e| TransportError(format!("POST {url}: {e}")).into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use crate::sources::Env;
+    use clap::Parser;
+
+    fn state_for(args: &[&str]) -> BearerState {
+        let cli = Cli::try_parse_from(args).unwrap();
+        let env = Env::from_pairs([
+            ("HOME", "/home/u"),
+            ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_1"),
+        ]);
+        let settings = Settings::resolve_in(&cli.global, &env).unwrap();
+        let credentials = settings.credentials().unwrap().clone();
+        BearerState::for_credentials(&settings, &credentials)
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_token_endpoint_is_on_the_api_host() {
+        let gov = state_for(&["atlas-ear", "--gov", "list"]);
+        assert_eq!(
+            gov.token_url.as_str(),
+            "https://cloud.mongodbgov.com/api/oauth/token"
+        );
+        let commercial = state_for(&["atlas-ear", "list"]);
+        assert_eq!(
+            commercial.token_url.as_str(),
+            "https://cloud.mongodb.com/api/oauth/token"
+        );
+        let prefixed = state_for(&[
+            "atlas-ear",
+            "--base-url",
+            "https://h.example/atlas/",
+            "list",
+        ]);
+        assert_eq!(
+            prefixed.token_url.as_str(),
+            "https://h.example/atlas/api/oauth/token"
+        );
+    }
+}
