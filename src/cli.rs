@@ -9,15 +9,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const ENVIRONMENT_HELP: &str = "\
 Environment (a flag beats its variable; a variable beats the Atlas CLI profile):
-  MONGODB_ATLAS_PUBLIC_API_KEY   public API key (--public-key); Terraform's MONGODB_ATLAS_PUBLIC_KEY also works
-  MONGODB_ATLAS_PRIVATE_API_KEY  private API key (--private-key); Terraform's MONGODB_ATLAS_PRIVATE_KEY also works
+  MONGODB_ATLAS_PUBLIC_API_KEY   public API key (--public-key)
+  MONGODB_ATLAS_PRIVATE_API_KEY  private API key (--private-key)
   MONGODB_ATLAS_CLIENT_ID        service account client id (--client-id)
   MONGODB_ATLAS_CLIENT_SECRET    service account client secret (--client-secret)
   MONGODB_ATLAS_PROJECT_ID       project id (--project-id)
-  MONGODB_ATLAS_OPS_MANAGER_URL  API host (--base-url); Terraform's MONGODB_ATLAS_BASE_URL also works,
-                                 e.g. http://127.0.0.1:8080 for the emulator
+  MONGODB_ATLAS_OPS_MANAGER_URL  API host (--base-url)
+  MONGODB_ATLAS_BASE_URL         API host, e.g. http://127.0.0.1:8080 for the emulator
   MONGODB_ATLAS_PROFILE          Atlas CLI profile to read (--profile)
-When an Atlas CLI variable and its Terraform twin are both set, the Atlas CLI one wins.
+  The Terraform provider's MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY
+  work too. Where two names exist, the Atlas CLI's wins: MONGODB_ATLAS_*_API_KEY
+  over MONGODB_ATLAS_*_KEY, MONGODB_ATLAS_OPS_MANAGER_URL over MONGODB_ATLAS_BASE_URL.
 `atlas-ear config show` prints every resolved setting and where it came from.";
 
 #[derive(Debug, Parser)]

@@ -146,3 +146,29 @@ fn problems_are_shown_not_fatal_except_a_broken_profile() {
         out.stderr
     );
 }
+
+#[test]
+fn help_names_every_variable_and_the_new_flags() {
+    let home = scratch_home();
+    let out = run(bare(&home).arg("--help"));
+    assert_eq!(out.code, 0);
+    for needle in [
+        "MONGODB_ATLAS_PUBLIC_API_KEY",
+        "MONGODB_ATLAS_PRIVATE_API_KEY",
+        "MONGODB_ATLAS_PUBLIC_KEY",
+        "MONGODB_ATLAS_PRIVATE_KEY",
+        "MONGODB_ATLAS_CLIENT_ID",
+        "MONGODB_ATLAS_CLIENT_SECRET",
+        "MONGODB_ATLAS_PROJECT_ID",
+        "MONGODB_ATLAS_OPS_MANAGER_URL",
+        "MONGODB_ATLAS_BASE_URL",
+        "MONGODB_ATLAS_PROFILE",
+        "--client-id",
+        "--client-secret",
+        "--profile",
+        "--gov",
+        "config show",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle} missing from --help");
+    }
+}

@@ -24,7 +24,11 @@ async fn new_token(emulator: &Emulator) -> String {
 
 async fn list_status(emulator: &Emulator, token: &str) -> StatusCode {
     reqwest::Client::new()
-        .get(format!("{}{}", emulator.base_url(), list_path(GROUP, "AWS")))
+        .get(format!(
+            "{}{}",
+            emulator.base_url(),
+            list_path(GROUP, "AWS")
+        ))
         .header("accept", ACCEPT)
         .bearer_auth(token)
         .send()
@@ -51,6 +55,9 @@ async fn expired_tokens_get_401_and_new_ones_work() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_eq!(list_status(&emulator, &fresh).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        list_status(&emulator, &fresh).await,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(emulator.tokens_issued(), 2, "expiry issues nothing");
 }
