@@ -336,6 +336,17 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_masks_the_private_key() {
+        let credentials = Credentials::ApiKey {
+            public_key: "pub".into(),
+            private_key: Secret::new("very-private-value"),
+        };
+        let printed = format!("{credentials:?}");
+        assert!(printed.contains("pub"));
+        assert!(!printed.contains("very-private-value"));
+    }
+
+    #[test]
     fn api_versions() {
         assert!(validate_api_version("2023-01-01").is_ok());
         assert!(validate_api_version("2024-11-13").is_ok());
