@@ -103,6 +103,41 @@ fn eight_regions_still_cost_one_challenge() {
 }
 
 #[test]
+fn with_a_service_account_three_regions_cost_one_token_and_three_posts() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(bare(&home)
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_CLIENT_ID",
+            atlas_ear_emulator::DEMO_CLIENT_ID,
+        )
+        .env(
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            atlas_ear_emulator::DEMO_CLIENT_SECRET,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .args(["create", "--region", "US_EAST_1,EU_WEST_1,AP_SOUTH_1"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let requests = emu.requests();
+    assert_eq!(requests.len(), 4, "one token request + 3 POSTs");
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.path == "/api/oauth/token")
+            .count(),
+        1
+    );
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.status == 202)
+            .count(),
+        3
+    );
+}
+
+#[test]
 fn one_failing_region_is_reported_and_the_others_are_still_printed() {
     let emu = emulator();
     emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "ACTIVE");
