@@ -5,6 +5,7 @@
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
 
+use crate::challenge_cache::{ChallengeCache, ChallengeSlot};
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::settings::{Credentials, Settings};
@@ -12,7 +13,6 @@ use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use std::io::Write;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
@@ -44,8 +44,9 @@ pub struct ApiClient {
     verbose: u8,
     retries: u32,
     request_timeout: Duration,
-    /// The digest challenge answered pre-emptively; `None` until the first 401.
-    challenge: Mutex<Option<DigestChallenge>>,
+    /// The digest challenge answered pre-emptively: empty until the first 401 unless an earlier
+    /// run left one in the challenge cache.
+    challenge: ChallengeSlot,
     /// Held by the one request that is fetching a challenge, so concurrent requests wait for
     /// it instead of each paying for a 401 of their own.
     handshake: tokio::sync::Mutex<()>,
@@ -54,6 +55,12 @@ pub struct ApiClient {
 impl ApiClient {
     pub fn new(settings: &Settings) -> Result<ApiClient> {
         let credentials = settings.credentials()?.clone();
+        let cache = match &credentials {
+            Credentials::ApiKey { public_key, .. } if settings.challenge_cache => {
+                ChallengeCache::in_user_cache_dir(&settings.base_url, public_key)
+            }
+            _ => None,
+        };
         let http = reqwest::Client::builder()
             .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
@@ -70,7 +77,7 @@ impl ApiClient {
             verbose: settings.verbose,
             retries: settings.retries,
             request_timeout: settings.request_timeout,
-            challenge: Mutex::new(None),
+            challenge: ChallengeSlot::new(cache, settings.verbose > 0),
             handshake: tokio::sync::Mutex::new(()),
         })
     }
@@ -166,13 +173,13 @@ impl ApiClient {
 
         // With no challenge yet, one request fetches it while concurrent ones wait.
         let mut handshake_guard = None;
-        if self.current_challenge_is_none() {
+        if self.challenge.is_empty() {
             let guard = self.handshake.lock().await;
-            if self.current_challenge_is_none() {
+            if self.challenge.is_empty() {
                 handshake_guard = Some(guard);
             }
         }
-        let mut authorization = self.with_challenge(|c| c.map(authorize));
+        let mut authorization = self.challenge.answer_preemptively(authorize);
         // True once we answer a challenge the server issued during this very call.
         let mut answered_fresh_challenge = false;
         loop {
@@ -214,27 +221,10 @@ impl ApiClient {
                     "  digest nonce {why}; answering the new challenge"
                 ));
             }
-            let mut challenge = challenge;
-            authorization = Some(authorize(&mut challenge));
-            self.store_challenge(challenge);
+            authorization = Some(self.challenge.answer_fresh(challenge, authorize));
             handshake_guard.take();
             answered_fresh_challenge = true;
         }
-    }
-
-    fn current_challenge_is_none(&self) -> bool {
-        self.with_challenge(|c| c.is_none())
-    }
-
-    fn with_challenge<T>(&self, f: impl FnOnce(Option<&mut DigestChallenge>) -> T) -> T {
-        // A poisoned lock only means another task panicked mid-update; the data is still usable.
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        f(guard.as_mut())
-    }
-
-    fn store_challenge(&self, challenge: DigestChallenge) {
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = Some(challenge);
     }
 
     /// Exactly one HTTP exchange, with the body read under [`MAX_BODY_BYTES`].

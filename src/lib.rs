@@ -4,6 +4,7 @@
 //! exit codes.
 
 pub mod api;
+pub mod challenge_cache;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -35,6 +35,9 @@ pub struct Settings {
     pub retries: u32,
     /// Per-request time limit, connect included (`--request-timeout`).
     pub request_timeout: std::time::Duration,
+    /// Share the digest challenge with later runs through the user's cache directory
+    /// (off with `--no-cache`).
+    pub challenge_cache: bool,
     project_id: Result<String, UsageError>,
     credentials: Result<Credentials, UsageError>,
 }
@@ -53,6 +56,7 @@ impl Settings {
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
+            challenge_cache: !args.no_cache,
             project_id: resolve_project_id(args.project_id.as_deref()),
             credentials: resolve_credentials(args),
         })
