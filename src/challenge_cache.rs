@@ -12,6 +12,8 @@
 //!   two processes never answer with the same nc. If the lock cannot be had within
 //!   [`LOCK_WAIT`], or the file cannot be written, the process stops using the cache and fetches
 //!   a challenge of its own: one extra request instead of a risk.
+//! - **A new challenge is shared only after the server accepted an answer to it**, so no other
+//!   process can overtake that first answer with a higher nc (`crate::challenge_slot`).
 //! - **Writes are atomic**: a temporary file in the same directory, then a rename, so readers see
 //!   the old entry or the new one, never half of one.
 //! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, or older
@@ -26,7 +28,6 @@ use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long a cached challenge is offered to new processes, counted from when the server sent
@@ -133,37 +134,25 @@ impl ChallengeCache {
         Ok(Some(challenge))
     }
 
-    /// Records a challenge the server has just sent and reserves its first nc, returning it
-    /// ready for [`DigestChallenge::authorize`]. If the server repeated a nonce the file already
-    /// knows, counting continues after the highest nc reserved so far.
-    pub fn adopt(&self, fresh: DigestChallenge) -> io::Result<DigestChallenge> {
+    /// Shares a challenge this process has used successfully, with the last nc it sent. If the
+    /// file already knows the nonce, the higher of the two counts is kept.
+    pub fn publish(&self, challenge: &DigestChallenge) -> io::Result<()> {
         self.ensure_dir()?;
         let _lock = self.lock()?;
-        let mut challenge = DigestChallenge {
-            stale: false,
-            ..fresh
-        };
-        let received_at = match self.read_entry() {
+        let (received_at, nc) = match self.read_entry() {
             Some(known) if known.nonce == challenge.nonce => {
-                challenge.nc = challenge.nc.max(known.nc);
-                known.received_at
+                (known.received_at, known.nc.max(challenge.nc))
             }
-            _ => unix_now(),
+            _ => (unix_now(), challenge.nc),
         };
-        let entry = Entry::new(
-            self,
-            &challenge,
-            received_at,
-            challenge.nc.saturating_add(1),
-        );
+        let entry = Entry::new(self, challenge, received_at, nc);
         if !entry.is_well_formed() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the challenge has characters that cannot be cached",
             ));
         }
-        self.write_entry(&entry)?;
-        Ok(challenge)
+        self.write_entry(&entry)
     }
 
     /// The entry, if the file exists, parses, belongs to these keys and is young enough.
@@ -281,93 +270,6 @@ impl Entry {
             && safe(&self.realm)
             && self.opaque.as_deref().is_none_or(safe)
     }
-}
-
-/// The challenge a client answers pre-emptively: kept in memory, and shared with other
-/// processes through a [`ChallengeCache`] when one is enabled.
-pub struct ChallengeSlot {
-    memory: Mutex<Option<DigestChallenge>>,
-    /// Set to `None` for the rest of the process after the first cache failure.
-    cache: Mutex<Option<ChallengeCache>>,
-    verbose: bool,
-}
-
-impl ChallengeSlot {
-    /// Starts with whatever usable challenge the cache holds (nothing when `cache` is `None`).
-    pub fn new(cache: Option<ChallengeCache>, verbose: bool) -> ChallengeSlot {
-        let initial = cache.as_ref().and_then(ChallengeCache::peek);
-        ChallengeSlot {
-            memory: Mutex::new(initial),
-            cache: Mutex::new(cache),
-            verbose,
-        }
-    }
-
-    /// True when there is no challenge to answer pre-emptively yet.
-    pub fn is_empty(&self) -> bool {
-        lock(&self.memory).is_none()
-    }
-
-    /// The `Authorization` value for the next request, with an nc nobody else will use, or
-    /// `None` when no challenge is known (the request then fetches one).
-    pub fn answer_preemptively(
-        &self,
-        authorize: impl FnOnce(&mut DigestChallenge) -> String,
-    ) -> Option<String> {
-        let mut memory = lock(&self.memory);
-        let mut cache = lock(&self.cache);
-        if let Some(shared) = cache.as_ref() {
-            match shared.reserve_next() {
-                Ok(Some(challenge)) => *memory = Some(challenge),
-                // Nothing shared (expired or removed): what this process holds is still good.
-                Ok(None) => {}
-                Err(e) => {
-                    self.give_up(&mut cache, &e);
-                    // Without the lock the held challenge may be in use elsewhere: drop it.
-                    *memory = None;
-                }
-            }
-        }
-        memory.as_mut().map(authorize)
-    }
-
-    /// Answers a challenge the server has just sent and keeps it (sharing it when caching).
-    pub fn answer_fresh(
-        &self,
-        challenge: DigestChallenge,
-        authorize: impl FnOnce(&mut DigestChallenge) -> String,
-    ) -> String {
-        let mut memory = lock(&self.memory);
-        let mut cache = lock(&self.cache);
-        let mut challenge = match cache.as_ref().map(|shared| shared.adopt(challenge.clone())) {
-            Some(Ok(adopted)) => adopted,
-            Some(Err(e)) => {
-                self.give_up(&mut cache, &e);
-                challenge
-            }
-            None => challenge,
-        };
-        let authorization = authorize(&mut challenge);
-        *memory = Some(challenge);
-        authorization
-    }
-
-    fn give_up(&self, cache: &mut Option<ChallengeCache>, why: &io::Error) {
-        if let Some(shared) = cache.take()
-            && self.verbose
-        {
-            let _ = writeln!(
-                io::stderr(),
-                "  challenge cache {} unusable ({why}); going without it",
-                shared.path().display()
-            );
-        }
-    }
-}
-
-/// A poisoned lock only means another task panicked mid-update; the data is still usable.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Opens (creating if needed) a file only the user can read; `new` insists it did not exist.

@@ -5,7 +5,8 @@
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
 
-use crate::challenge_cache::{ChallengeCache, ChallengeSlot};
+use crate::challenge_cache::ChallengeCache;
+use crate::challenge_slot::ChallengeSlot;
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::settings::{Credentials, Settings};
@@ -171,22 +172,23 @@ impl ApiClient {
             challenge.authorize(method.as_str(), &uri, public_key, private_key.expose())
         };
 
-        // With no challenge yet, one request fetches it while concurrent ones wait.
-        let mut handshake_guard = None;
-        if self.challenge.is_empty() {
-            let guard = self.handshake.lock().await;
-            if self.challenge.is_empty() {
-                handshake_guard = Some(guard);
-            }
-        }
+        // One request at a time fetches or answers a new challenge, holding `handshake` until
+        // the server has accepted that answer; the others wait, so none pays for a 401 of its
+        // own and none overtakes the answer with a later nc (which the server would take for a
+        // replay, and this call for a wrong key).
+        let guard = self.handshake.lock().await;
         let mut authorization = self.challenge.answer_preemptively(authorize);
-        // True once we answer a challenge the server issued during this very call.
-        let mut answered_fresh_challenge = false;
+        let mut handshake_guard = authorization.is_none().then_some(guard);
+        // The nonce of a challenge the server issued during this very call, once answered.
+        let mut answered_fresh: Option<String> = None;
         loop {
             let response = self
                 .send_once(method, url, body, authorization.as_deref())
                 .await?;
             if response.status != StatusCode::UNAUTHORIZED {
+                if let Some(nonce) = &answered_fresh {
+                    self.challenge.share_confirmed(nonce);
+                }
                 return Ok(response);
             }
             let offered = response
@@ -205,7 +207,7 @@ impl ApiClient {
                     .into());
                 }
             };
-            if answered_fresh_challenge {
+            if answered_fresh.is_some() {
                 return Err(AuthRejected {
                     public_key: public_key.clone(),
                 }
@@ -221,9 +223,11 @@ impl ApiClient {
                     "  digest nonce {why}; answering the new challenge"
                 ));
             }
+            if handshake_guard.is_none() {
+                handshake_guard = Some(self.handshake.lock().await);
+            }
+            answered_fresh = Some(challenge.nonce.clone());
             authorization = Some(self.challenge.answer_fresh(challenge, authorize));
-            handshake_guard.take();
-            answered_fresh_challenge = true;
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod challenge_cache;
+pub mod challenge_slot;
 pub mod cli;
 pub mod client;
 pub mod commands;

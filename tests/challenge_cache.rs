@@ -235,7 +235,7 @@ fn list_over_pages_never_repeats_a_challenge_with_a_warm_cache() {
 
 #[test]
 fn concurrent_processes_never_reuse_an_nc() {
-    const PROCESSES: usize = 6;
+    const PROCESSES: usize = 8;
     let emu = emulator();
     let home = scratch_home();
     list_costs(&emu, &home, &[]);

@@ -1,7 +1,8 @@
 //! The challenge cache as a library: nc reservation, expiry, keys, locking between threads, and
 //! the fallbacks of `ChallengeSlot` when the cache cannot be used.
 
-use atlas_ear::challenge_cache::{ChallengeCache, ChallengeSlot};
+use atlas_ear::challenge_cache::ChallengeCache;
+use atlas_ear::challenge_slot::ChallengeSlot;
 use atlas_ear::digest::{DigestAlgorithm, DigestChallenge};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -46,16 +47,24 @@ fn nothing_cached_reserves_nothing_and_creates_nothing() {
     assert!(!dir.path().join("atlas-ear").exists());
 }
 
+/// A challenge this process has answered `nc` times.
+fn used(nonce: &str, nc: u32) -> DigestChallenge {
+    DigestChallenge {
+        nc,
+        stale: false,
+        ..challenge(nonce)
+    }
+}
+
 #[test]
-fn adopt_then_reserve_counts_up_from_the_first_nc() {
+fn publish_then_reserve_counts_up_after_the_published_nc() {
     let dir = tempfile::tempdir().unwrap();
     let cache = cache_in(&dir);
-    let adopted = cache.adopt(challenge("n1")).unwrap();
-    assert_eq!(next_nc(&adopted), 1);
-    assert!(!adopted.stale, "a cached challenge is never marked stale");
+    cache.publish(&used("n1", 1)).unwrap();
     for expected in 2..=5 {
         let reserved = cache.reserve_next().unwrap().unwrap();
         assert_eq!(reserved.nonce, "n1");
+        assert!(!reserved.stale);
         assert_eq!(next_nc(&reserved), expected);
     }
     assert_eq!(
@@ -64,18 +73,33 @@ fn adopt_then_reserve_counts_up_from_the_first_nc() {
         "the file records the last nc taken"
     );
 
-    let repeated = cache.adopt(challenge("n1")).unwrap();
-    assert_eq!(next_nc(&repeated), 6, "a repeated nonce keeps counting");
-    let replaced = cache.adopt(challenge("n2")).unwrap();
-    assert_eq!(next_nc(&replaced), 1);
+    cache.publish(&used("n1", 3)).unwrap();
+    assert_eq!(
+        cache.peek().unwrap().nc,
+        5,
+        "a lower count never winds the file back"
+    );
+    cache.publish(&used("n1", 9)).unwrap();
+    assert_eq!(cache.peek().unwrap().nc, 9);
+    cache.publish(&used("n2", 1)).unwrap();
     assert_eq!(next_nc(&cache.reserve_next().unwrap().unwrap()), 2);
+    assert_eq!(cache.peek().unwrap().nonce, "n2");
+}
+
+#[test]
+fn a_challenge_that_cannot_go_in_a_header_is_not_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = cache_in(&dir);
+    assert!(cache.publish(&used("bad\"quote", 1)).is_err());
+    assert!(cache.publish(&used("", 1)).is_err());
+    assert_eq!(cache.peek(), None);
 }
 
 #[test]
 fn entries_expire_and_belong_to_one_key() {
     let dir = tempfile::tempdir().unwrap();
     let cache = cache_in(&dir);
-    cache.adopt(challenge("n1")).unwrap();
+    cache.publish(&used("n1", 1)).unwrap();
     let aged = cache.clone().with_ttl(Duration::ZERO);
     assert_eq!(aged.peek(), None);
     assert_eq!(aged.reserve_next().unwrap(), None);
@@ -102,7 +126,7 @@ fn threads_reserving_at_once_never_share_an_nc() {
     const THREADS: u32 = 8;
     const EACH: u32 = 40;
     let dir = tempfile::tempdir().unwrap();
-    cache_in(&dir).adopt(challenge("n1")).unwrap();
+    cache_in(&dir).publish(&used("n1", 1)).unwrap();
     let handles: Vec<_> = (0..THREADS)
         .map(|_| {
             // Each thread opens the files itself, as separate processes would.
@@ -134,6 +158,8 @@ fn a_slot_without_a_writable_cache_works_from_memory() {
     assert_eq!(slot.answer_preemptively(|c| c.nonce.clone()), None);
     let first = slot.answer_fresh(challenge("n1"), answer);
     assert_eq!(first, "n1#1");
+    // Sharing fails (nowhere to write): the slot carries on without the cache.
+    slot.share_confirmed("n1");
     let second = slot.answer_preemptively(answer);
     assert_eq!(second.as_deref(), Some("n1#2"));
 }
@@ -142,7 +168,7 @@ fn a_slot_without_a_writable_cache_works_from_memory() {
 fn a_slot_that_cannot_lock_drops_the_shared_challenge() {
     let dir = tempfile::tempdir().unwrap();
     let cache = cache_in(&dir);
-    cache.adopt(challenge("n1")).unwrap();
+    cache.publish(&used("n1", 1)).unwrap();
     let slot = ChallengeSlot::new(Some(cache.clone()), false);
     assert!(!slot.is_empty(), "loaded from the cache at start");
 
@@ -156,6 +182,7 @@ fn a_slot_that_cannot_lock_drops_the_shared_challenge() {
 
     // From then on this process keeps its own challenges and leaves the file alone.
     assert_eq!(slot.answer_fresh(challenge("private"), answer), "private#1");
+    slot.share_confirmed("private");
     assert_eq!(
         slot.answer_preemptively(answer).as_deref(),
         Some("private#2")
@@ -164,17 +191,58 @@ fn a_slot_that_cannot_lock_drops_the_shared_challenge() {
 }
 
 #[test]
-fn slots_share_through_the_cache() {
+fn a_fresh_challenge_is_shared_only_once_confirmed() {
     let dir = tempfile::tempdir().unwrap();
-    let first = ChallengeSlot::new(Some(cache_in(&dir)), false);
+    let cache = cache_in(&dir);
+    let first = ChallengeSlot::new(Some(cache.clone()), false);
     assert_eq!(first.answer_fresh(challenge("n1"), answer), "n1#1");
-    // A later process starts with the challenge and continues the count.
+    assert_eq!(
+        cache.peek(),
+        None,
+        "not shared while its first answer is in flight"
+    );
+    // Until then this process counts on its own.
+    assert_eq!(first.answer_preemptively(answer).as_deref(), Some("n1#2"));
+    first.share_confirmed("other-nonce");
+    assert_eq!(
+        cache.peek(),
+        None,
+        "only the answered challenge is confirmed"
+    );
+    first.share_confirmed("n1");
+    assert_eq!(
+        cache.peek().unwrap().nc,
+        2,
+        "shared with the highest nc taken"
+    );
+
+    // A later process starts with the challenge and continues the count; so does the first.
     let second = ChallengeSlot::new(Some(cache_in(&dir)), false);
     assert!(!second.is_empty());
-    assert_eq!(second.answer_preemptively(answer).as_deref(), Some("n1#2"));
-    assert_eq!(first.answer_preemptively(answer).as_deref(), Some("n1#3"));
-    // A slot without a cache never looks at the file.
+    assert_eq!(second.answer_preemptively(answer).as_deref(), Some("n1#3"));
+    assert_eq!(first.answer_preemptively(answer).as_deref(), Some("n1#4"));
+
+    // A newer challenge replaces it in the file only when confirmed in turn.
+    assert_eq!(second.answer_fresh(challenge("n2"), answer), "n2#1");
+    assert_eq!(first.answer_preemptively(answer).as_deref(), Some("n1#5"));
+    second.share_confirmed("n2");
+    assert_eq!(first.answer_preemptively(answer).as_deref(), Some("n2#2"));
+}
+
+#[test]
+fn a_slot_without_a_cache_never_touches_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = cache_in(&dir);
+    cache.publish(&used("n1", 1)).unwrap();
     let private = ChallengeSlot::new(None, false);
     assert!(private.is_empty());
     assert_eq!(private.answer_preemptively(answer), None);
+    assert_eq!(private.answer_fresh(challenge("mine"), answer), "mine#1");
+    private.share_confirmed("mine");
+    assert_eq!(
+        private.answer_preemptively(answer).as_deref(),
+        Some("mine#2")
+    );
+    let on_disk = cache.peek().unwrap();
+    assert_eq!((on_disk.nonce.as_str(), on_disk.nc), ("n1", 1));
 }
