@@ -2,7 +2,7 @@
 //! request pre-emptively and a call costs one round trip instead of two.
 //!
 //! One small JSON file per (base URL, public key) lives in the user's cache directory
-//! (`$XDG_CACHE_HOME/atlas-ear/`, mode 0600, directory 0700). It holds what the server put in the
+//! (`$XDG_CACHE_HOME/atlas-ear/challenges/`, mode 0600, directory 0700). It holds what the server put in the
 //! challenge (realm, nonce, qop, algorithm, opaque), when it arrived, and the last nonce count
 //! (`nc`) any process sent with it. The private key is never written; nothing else secret is.
 //!
@@ -16,14 +16,16 @@
 //!   process can overtake that first answer with a higher nc (`crate::challenge_slot`).
 //! - **Writes are atomic**: a temporary file in the same directory, then a rename, so readers see
 //!   the old entry or the new one, never half of one.
-//! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, or older
-//!   than [`TTL`], it is treated as absent and replaced by the next challenge the server sends.
+//! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, open to
+//!   other users, or older than [`TTL`], it is treated as absent and replaced by the next
+//!   challenge the server sends.
 //! - A cached nonce the server has expired costs exactly one extra request (the 401 carries a
 //!   fresh challenge, which is answered and cached). Servers that insist on strictly increasing
 //!   nc may also reject a request that a concurrent process overtook; that too costs one extra
 //!   request, never a failure.
 
 use crate::digest::{DigestAlgorithm, DigestChallenge};
+use crate::sources::Env;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
@@ -45,6 +47,16 @@ const FORMAT: u32 = 1;
 const QOP: &str = "auth";
 /// A clock that moved backwards by more than this makes an entry untrustworthy.
 const CLOCK_SKEW: u64 = 60;
+
+/// Where challenge caches live: `challenges/` next to the service-account token cache
+/// (`$XDG_CACHE_HOME/atlas-ear/challenges` on Linux). `None` with `--no-cache`, or when no cache
+/// directory is known (then every process simply fetches its own challenge).
+pub fn cache_dir(env: &Env, no_cache: bool) -> Option<PathBuf> {
+    if no_cache {
+        return None;
+    }
+    crate::token::cache_dir(env).map(|tokens| tokens.with_file_name("challenges"))
+}
 
 /// The cache file of one (base URL, public key).
 #[derive(Debug, Clone)]
@@ -75,13 +87,6 @@ struct Entry {
 }
 
 impl ChallengeCache {
-    /// The cache for these keys in the user's cache directory, or `None` when the platform has
-    /// no such directory (then every process simply fetches its own challenge).
-    pub fn in_user_cache_dir(base_url: &url::Url, public_key: &str) -> Option<ChallengeCache> {
-        let dir = dirs::cache_dir()?.join("atlas-ear");
-        Some(ChallengeCache::in_dir(dir, base_url, public_key))
-    }
-
     /// The cache for these keys in `dir` (created on first write).
     pub fn in_dir(dir: PathBuf, base_url: &url::Url, public_key: &str) -> ChallengeCache {
         let base_url = base_url.as_str().trim_end_matches('/').to_string();
@@ -158,6 +163,13 @@ impl ChallengeCache {
     /// The entry, if the file exists, parses, belongs to these keys and is young enough.
     fn read_entry(&self) -> Option<Entry> {
         let file = File::open(self.path()).ok()?;
+        // A file others can write may hold a planted challenge; one they can read is not ours.
+        #[cfg(unix)]
+        if std::os::unix::fs::PermissionsExt::mode(&file.metadata().ok()?.permissions()) & 0o077
+            != 0
+        {
+            return None;
+        }
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).ok()?;
         if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -1,7 +1,7 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, CreateArgs, DeleteArgs, OutputFormat};
+use crate::cli::{Cli, Command, ConfigCommand, CreateArgs, DeleteArgs, OutputFormat};
 use crate::client::ApiClient;
 use crate::errors::{ExitWith, UsageError, exit};
 use crate::regions::resolve_region;
@@ -18,7 +18,15 @@ pub async fn execute(cli: Cli) -> Result<()> {
         Command::Create(args) => create(&settings, &args).await,
         Command::Get(args) => get(&settings, &args.endpoint_id).await,
         Command::Delete(args) => delete(&settings, &args).await,
+        Command::Config(ConfigCommand::Show) => config_show(&settings),
     }
+}
+
+fn config_show(settings: &Settings) -> Result<()> {
+    let flag_given = crate::config_show::flags_from_command_line();
+    let rows = crate::config_show::rows(settings, &flag_given);
+    crate::config_show::print(&mut io::stdout().lock(), &rows, settings.output)?;
+    Ok(())
 }
 
 fn regions(settings: &Settings) -> Result<()> {

@@ -9,12 +9,17 @@ pub mod challenge_slot;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod config_show;
+pub mod credentials;
 pub mod digest;
 pub mod errors;
+pub mod profile;
 pub mod regions;
 pub mod render;
 pub mod secret;
 pub mod settings;
+pub mod sources;
+pub mod token;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.

@@ -23,7 +23,10 @@ fn nc_of(request: &LoggedRequest) -> u32 {
 }
 
 fn cache_dir(home: &tempfile::TempDir) -> PathBuf {
-    home.path().join("cache").join("atlas-ear")
+    home.path()
+        .join("cache")
+        .join("atlas-ear")
+        .join("challenges")
 }
 
 /// The one cache file a run against one emulator with one key leaves behind.
@@ -209,6 +212,23 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
             digest_param(&requests[1], "nonce").as_str()
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_file_open_to_others_is_ignored_and_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let emu = emulator();
+    let home = scratch_home();
+    list_costs(&emu, &home, &[]);
+    let path = cache_file(&home);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let requests = list_costs(&emu, &home, &[]);
+    assert_eq!(requests.len(), 2, "not trusted: a fresh handshake");
+    assert!(!requests[0].is_authenticated());
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "replaced by a private file");
+    assert_eq!(list_costs(&emu, &home, &[]).len(), 1);
 }
 
 #[test]

@@ -246,3 +246,17 @@ fn a_slot_without_a_cache_never_touches_the_file() {
     let on_disk = cache.peek().unwrap();
     assert_eq!((on_disk.nonce.as_str(), on_disk.nc), ("n1", 1));
 }
+
+#[test]
+fn the_cache_sits_next_to_the_token_cache_unless_turned_off() {
+    use atlas_ear::challenge_cache::cache_dir;
+    use atlas_ear::sources::Env;
+    let env = Env::from_pairs([("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]);
+    if cfg!(not(any(target_os = "macos", windows))) {
+        assert_eq!(
+            cache_dir(&env, false),
+            Some(std::path::PathBuf::from("/c/atlas-ear/challenges"))
+        );
+    }
+    assert_eq!(cache_dir(&env, true), None);
+}
