@@ -105,6 +105,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
     pub request_timeout: String,
 
+    /// Do not read or write the digest challenge cache, so this run pays its own handshake (one
+    /// extra round trip).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Print each request (method, URL, status, time) on stderr.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

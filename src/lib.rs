@@ -4,6 +4,8 @@
 //! exit codes.
 
 pub mod api;
+pub mod challenge_cache;
+pub mod challenge_slot;
 pub mod cli;
 pub mod client;
 pub mod commands;
