@@ -5,6 +5,10 @@
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
 
+mod bearer;
+
+use crate::challenge_cache::ChallengeCache;
+use crate::challenge_slot::ChallengeSlot;
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
@@ -13,7 +17,6 @@ use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
 use std::io::Write;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
@@ -39,16 +42,26 @@ pub struct ApiClient {
     verbose: u8,
     retries: u32,
     request_timeout: Duration,
-    /// The digest challenge answered pre-emptively; `None` until the first 401.
-    challenge: Mutex<Option<DigestChallenge>>,
+    /// The digest challenge answered pre-emptively: empty until the first 401 unless an earlier
+    /// run left one in the challenge cache.
+    challenge: ChallengeSlot,
     /// Held by the one request that is fetching a challenge, so concurrent requests wait for
     /// it instead of each paying for a 401 of their own.
     handshake: tokio::sync::Mutex<()>,
+    /// Token state for a service account; `None` with an API key.
+    bearer: Option<bearer::BearerState>,
 }
 
 impl ApiClient {
     pub fn new(settings: &Settings) -> Result<ApiClient> {
         let credentials = settings.credentials()?.clone();
+        let cache =
+            match (&credentials, &settings.challenge_cache_dir) {
+                (Credentials::ApiKey { public_key, .. }, Some(dir)) => Some(
+                    ChallengeCache::in_dir(dir.clone(), &settings.base_url, public_key),
+                ),
+                _ => None,
+            };
         let http = reqwest::Client::builder()
             .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
@@ -57,7 +70,8 @@ impl ApiClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(ApiClient {
+        let bearer = bearer::BearerState::for_credentials(settings, &credentials)?;
+        let client = ApiClient {
             http,
             base_url: settings.base_url.clone(),
             credentials,
@@ -65,9 +79,12 @@ impl ApiClient {
             verbose: settings.verbose,
             retries: settings.retries,
             request_timeout: settings.request_timeout,
-            challenge: Mutex::new(None),
+            challenge: ChallengeSlot::new(cache, settings.verbose > 0),
             handshake: tokio::sync::Mutex::new(()),
-        })
+            bearer,
+        };
+        client.trace(format_args!("{}", settings.auth_summary()?));
+        Ok(client)
     }
 
     /// The full URL for an API path such as `/api/atlas/v2/groups/...`, keeping any path prefix
@@ -164,10 +181,15 @@ impl ApiClient {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<RawResponse> {
-        let Credentials::ApiKey {
-            public_key,
-            private_key,
-        } = &self.credentials;
+        let (public_key, private_key) = match &self.credentials {
+            Credentials::ApiKey {
+                public_key,
+                private_key,
+            } => (public_key, private_key),
+            Credentials::ServiceAccount { .. } => {
+                return self.send_with_bearer(method, url, body).await;
+            }
+        };
         // The digest `uri` must be exactly what goes on the request line.
         let uri = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -177,22 +199,23 @@ impl ApiClient {
             challenge.authorize(method.as_str(), &uri, public_key, private_key.expose())
         };
 
-        // With no challenge yet, one request fetches it while concurrent ones wait.
-        let mut handshake_guard = None;
-        if self.current_challenge_is_none() {
-            let guard = self.handshake.lock().await;
-            if self.current_challenge_is_none() {
-                handshake_guard = Some(guard);
-            }
-        }
-        let mut authorization = self.with_challenge(|c| c.map(authorize));
-        // True once we answer a challenge the server issued during this very call.
-        let mut answered_fresh_challenge = false;
+        // One request at a time fetches or answers a new challenge, holding `handshake` until
+        // the server has accepted that answer; the others wait, so none pays for a 401 of its
+        // own and none overtakes the answer with a later nc (which the server would take for a
+        // replay, and this call for a wrong key).
+        let guard = self.handshake.lock().await;
+        let mut authorization = self.challenge.answer_preemptively(authorize);
+        let mut handshake_guard = authorization.is_none().then_some(guard);
+        // The nonce of a challenge the server issued during this very call, once answered.
+        let mut answered_fresh: Option<String> = None;
         loop {
             let response = self
                 .send_once(method, url, body, authorization.as_deref())
                 .await?;
             if response.status != StatusCode::UNAUTHORIZED {
+                if let Some(nonce) = &answered_fresh {
+                    self.challenge.share_confirmed(nonce);
+                }
                 return Ok(response);
             }
             let offered = response
@@ -211,7 +234,7 @@ impl ApiClient {
                     .into());
                 }
             };
-            if answered_fresh_challenge {
+            if answered_fresh.is_some() {
                 return Err(AuthRejected {
                     public_key: public_key.clone(),
                 }
@@ -227,27 +250,12 @@ impl ApiClient {
                     "  digest nonce {why}; answering the new challenge"
                 ));
             }
-            let mut challenge = challenge;
-            authorization = Some(authorize(&mut challenge));
-            self.store_challenge(challenge);
-            handshake_guard.take();
-            answered_fresh_challenge = true;
+            if handshake_guard.is_none() {
+                handshake_guard = Some(self.handshake.lock().await);
+            }
+            answered_fresh = Some(challenge.nonce.clone());
+            authorization = Some(self.challenge.answer_fresh(challenge, authorize));
         }
-    }
-
-    fn current_challenge_is_none(&self) -> bool {
-        self.with_challenge(|c| c.is_none())
-    }
-
-    fn with_challenge<T>(&self, f: impl FnOnce(Option<&mut DigestChallenge>) -> T) -> T {
-        // A poisoned lock only means another task panicked mid-update; the data is still usable.
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        f(guard.as_mut())
-    }
-
-    fn store_challenge(&self, challenge: DigestChallenge) {
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = Some(challenge);
     }
 
     /// Exactly one HTTP exchange, with the body read under [`MAX_BODY_BYTES`].

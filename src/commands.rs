@@ -1,12 +1,13 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, CreateArgs, DeleteArgs, OutputFormat};
+use crate::cli::{Cli, Command, ConfigCommand, DeleteArgs, OutputFormat};
 use crate::client::ApiClient;
 use crate::errors::{ExitWith, UsageError, exit};
-use crate::regions::resolve_region;
 use crate::render;
 use crate::settings::{Settings, validate_object_id};
+use crate::wait::{Scope, Timing};
+use crate::{fleet, wait};
 use anyhow::Result;
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -15,10 +16,19 @@ pub async fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Regions => regions(&settings),
         Command::List => list(&settings).await,
-        Command::Create(args) => create(&settings, &args).await,
+        Command::Create(args) => fleet::create_command(&settings, &args).await,
         Command::Get(args) => get(&settings, &args.endpoint_id).await,
         Command::Delete(args) => delete(&settings, &args).await,
+        Command::Wait(args) => wait::wait_command(&settings, &args).await,
+        Command::Config(ConfigCommand::Show) => config_show(&settings),
     }
+}
+
+fn config_show(settings: &Settings) -> Result<()> {
+    let flag_given = crate::config_show::flags_from_command_line();
+    let rows = crate::config_show::rows(settings, &flag_given);
+    crate::config_show::print(&mut io::stdout().lock(), &rows, settings.output)?;
+    Ok(())
 }
 
 fn regions(settings: &Settings) -> Result<()> {
@@ -49,15 +59,6 @@ async fn list(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-async fn create(settings: &Settings, args: &CreateArgs) -> Result<()> {
-    let project_id = settings.project_id()?;
-    let region =
-        resolve_region(settings.provider, &args.region).map_err(|e| UsageError(e.to_string()))?;
-    let client = ApiClient::new(settings)?;
-    let endpoint = api::create_endpoint(&client, project_id, settings.provider, &region).await?;
-    print_endpoint(settings, &endpoint)
-}
-
 async fn get(settings: &Settings, endpoint_id: &str) -> Result<()> {
     let project_id = settings.project_id()?;
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
@@ -70,6 +71,7 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
     let project_id = settings.project_id()?;
     let endpoint_id = args.endpoint.endpoint_id.as_str();
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
+    let timing = Timing::resolve(&args.timing, args.wait)?;
     let client = ApiClient::new(settings)?;
     let provider = settings.provider.as_api_str();
     if !args.yes {
@@ -82,6 +84,14 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
         tokio::task::spawn_blocking(move || confirm_delete(&p, &e, &g)).await??;
     }
     api::delete_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
+    if args.wait {
+        let scope = Scope {
+            client: &client,
+            project_id,
+            provider: settings.provider,
+        };
+        return wait::wait_for_deletion(&scope, endpoint_id, &timing, settings.output).await;
+    }
     let message = format!(
         "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
     );

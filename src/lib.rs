@@ -4,16 +4,32 @@
 //! exit codes.
 
 pub mod api;
+pub mod challenge_cache;
+pub mod challenge_slot;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod config_show;
+pub mod credentials;
 pub mod digest;
 pub mod errors;
+pub mod fleet;
+pub mod interrupt;
+pub mod outcome;
+pub mod profile;
+pub mod progress;
+pub mod region_list;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod sources;
+pub mod status_rules;
+pub mod token;
+pub mod unknown_outcome;
+pub mod wait;
 
 use std::io::{IsTerminal, Write};
 
@@ -22,21 +38,29 @@ use std::io::{IsTerminal, Write};
 ///
 /// Ctrl-C is raced against the command: whatever is in flight is dropped and the run ends with
 /// exit code 130. Output is written synchronously between awaits, so an interruption never
-/// leaves half a line behind.
+/// leaves half a line behind. Commands that must report what they did before stopping (creates,
+/// waits) take Ctrl-C over through [`interrupt::Interrupts`], and the race then leaves it to them.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let result = runtime.block_on(async {
         let interrupted = async {
-            match tokio::signal::ctrl_c().await {
-                Ok(()) => {}
-                // No handler could be installed: the command simply runs without one.
-                Err(_) => std::future::pending().await,
+            loop {
+                match tokio::signal::ctrl_c().await {
+                    Ok(()) if !interrupt::command_listens() => return,
+                    // The command handles this press (and any later one) itself.
+                    Ok(()) => {}
+                    // No handler could be installed: the command simply runs without one.
+                    Err(_) => std::future::pending::<()>().await,
+                }
             }
         };
+        // Biased: the handler is installed by the first poll of `interrupted`, which must come
+        // before the command starts (a prompt on a blocking thread could otherwise be answered
+        // with Ctrl-C while the default action still kills the process).
         tokio::select! {
-            result = commands::execute(cli) => result,
+            biased;
             () = interrupted => {
                 // On a terminal the cursor may sit after a prompt or the echoed ^C.
                 if std::io::stderr().is_terminal() {
@@ -48,6 +72,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 }
                 .into())
             }
+            result = commands::execute(cli) => result,
         }
     });
     // A blocking task (a confirmation prompt waiting on the terminal) must not keep an

@@ -4,7 +4,8 @@
 //! Commands run with `--retries 1`, so a retryable fault costs exactly two attempts of an
 //! idempotent request. A POST is never re-sent after an ambiguous fault (5xx, timeout, dropped
 //! connection, unreadable answer); only a 429, which Atlas answers before doing anything, is
-//! retried for it.
+//! retried for it. (After an ambiguous fault `create` lists once to find out what happened;
+//! only its POSTs are counted here.)
 
 mod common;
 mod fault_helpers;
@@ -248,6 +249,58 @@ fn oversized_body() {
         },
         &[],
         expect(6, NEVER_RETRIED, &["larger than 16 MiB"]),
+    );
+}
+
+#[test]
+fn answer_dropped_after_the_operation_was_carried_out() {
+    // Persistent: every GET is lost, so list and get fail after exactly two attempts.
+    for (name, route, method, args) in commands("placeholder") {
+        if method != "GET" {
+            continue;
+        }
+        let emu = emulator();
+        let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+        let args: Vec<String> = args
+            .into_iter()
+            .map(|a| if a == "placeholder" { id.clone() } else { a })
+            .collect();
+        emu.inject(fault(route, FaultKind::DropAfterHandling, 1000));
+        let home = scratch_home();
+        let out = run(atlas(&emu, &home).args(&args).args(["--retries", "1"]));
+        assert_eq!(out.code, 6, "{name}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("gave up after 2 attempts"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(attempts(&emu, "GET"), 2, "{name}");
+    }
+
+    // Once: the DELETE went through, its answer was lost, and the retry is answered 204.
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    emu.inject(fault(Route::Delete, FaultKind::DropAfterHandling, 1));
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["delete", &id, "--yes"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Deletion requested"), "{}", out.stdout);
+    assert_eq!(attempts(&emu, "DELETE"), 2);
+    assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "DELETING");
+
+    // Once: the POST created the endpoint; it is never sent again, and listing finds it.
+    let emu = emulator();
+    emu.inject(fault(Route::Create, FaultKind::DropAfterHandling, 1));
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["create", "--region", "EU_WEST_1", "-o", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(attempts(&emu, "POST"), 1, "the POST is not re-sent");
+    let created = emu.endpoints(PROJECT, "AWS");
+    assert_eq!(created.len(), 1, "exactly one endpoint");
+    assert!(
+        out.stdout.contains(created[0]["id"].as_str().unwrap()),
+        "{}",
+        out.stdout
     );
 }
 

@@ -101,3 +101,43 @@ fn a_private_key_passed_as_a_flag_is_not_echoed_in_usage_errors() {
     ]));
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+#[test]
+fn service_account_tokens_and_secrets_stay_hidden_through_retries() {
+    let emu = emulator();
+    emu.inject(fault(Route::List, status(503, Some(0)), 1));
+    let home = scratch_home();
+    let out = run(bare(&home)
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .env(
+            "MONGODB_ATLAS_CLIENT_ID",
+            atlas_ear_emulator::DEMO_CLIENT_ID,
+        )
+        .env(
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            atlas_ear_emulator::DEMO_CLIENT_SECRET,
+        )
+        .args(["list", "-vv"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("retry 1/3"), "{}", out.stderr);
+    let mut credentials = Vec::new();
+    for request in emu.requests() {
+        if let Some(auth) = request.header("authorization") {
+            let value = auth.split_once(' ').map_or(auth, |(_, v)| v);
+            credentials.push(value.to_string());
+        }
+    }
+    assert_eq!(
+        credentials.len(),
+        3,
+        "basic for the token, then two bearer uses"
+    );
+    for credential in credentials {
+        assert!(
+            !out.stdout.contains(&credential) && !out.stderr.contains(&credential),
+            "a credential leaked:\n{}",
+            out.stderr
+        );
+    }
+}
