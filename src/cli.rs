@@ -89,9 +89,16 @@ pub struct GlobalArgs {
     )]
     pub api_version: String,
 
-    /// Output format: a table for people, or the API's JSON for scripts.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format [default: table].
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub presentation: crate::presentation::PresentationArgs,
+
+    /// Print the request(s) as curl command lines instead of sending them (keys as placeholders).
+    #[arg(long, global = true)]
+    pub dry_run: bool,
 
     /// Extra attempts after a 429, or after a 5xx or network failure of a GET or DELETE (0 = off).
     #[arg(long, global = true, default_value_t = crate::client::DEFAULT_RETRIES, value_name = "N")]
@@ -101,15 +108,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
     pub request_timeout: String,
 
-    /// Print each request (method, URL, status, time) on stderr.
+    /// Trace requests on stderr: -v method, URL, status, time, retries and rate limits; -vv adds
+    /// headers (Authorization redacted) and bodies.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Bordered table for people; statuses coloured on a terminal.
     Table,
+    /// The API's JSON, unchanged.
     Json,
+    /// Tab-separated, no borders, for cut and awk.
+    Plain,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +136,17 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Print the regions the provider accepts.
     Regions,
+    /// Print a shell completion script on stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -8,11 +8,18 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod digest;
+pub mod dry_run;
 pub mod errors;
+pub mod help;
+pub mod jq;
+pub mod output;
+pub mod presentation;
 pub mod regions;
 pub mod render;
 pub mod secret;
 pub mod settings;
+pub mod table;
+pub mod trace;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.

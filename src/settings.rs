@@ -29,7 +29,12 @@ pub struct Settings {
     /// The date in `Accept: application/vnd.atlas.<date>+json`.
     pub api_version: String,
     pub provider: Provider,
+    /// The format (`--jq` makes it JSON).
     pub output: OutputFormat,
+    /// Ids only, headers, jq filter, colour and width (see `presentation.rs`).
+    pub presentation: crate::presentation::Presentation,
+    /// Print requests as curl commands instead of sending them.
+    pub dry_run: bool,
     pub verbose: u8,
     /// Extra attempts for retryable failures (`--retries`).
     pub retries: u32,
@@ -45,11 +50,18 @@ impl Settings {
     pub fn resolve(args: &GlobalArgs) -> Result<Settings, UsageError> {
         let base_url = parse_base_url(args.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         validate_api_version(&args.api_version)?;
+        let (output, presentation) = crate::presentation::resolve(
+            args.output,
+            &args.presentation,
+            &crate::presentation::Environment::current(),
+        )?;
         Ok(Settings {
             base_url,
             api_version: args.api_version.clone(),
             provider: args.provider,
-            output: args.output,
+            output,
+            presentation,
+            dry_run: args.dry_run,
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
