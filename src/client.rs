@@ -11,7 +11,6 @@ use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
-use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -27,6 +26,8 @@ const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(120);
 /// First backoff step when the server gives no Retry-After; doubled per attempt, with jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Sent with every request (set on the HTTP client, so traces name it explicitly).
+pub const USER_AGENT: &str = concat!("atlas-ear/", env!("CARGO_PKG_VERSION"));
 
 /// A successful (2xx) answer.
 #[derive(Debug)]
@@ -55,7 +56,7 @@ impl ApiClient {
     pub fn new(settings: &Settings) -> Result<ApiClient> {
         let credentials = settings.credentials()?.clone();
         let http = reqwest::Client::builder()
-            .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
@@ -257,8 +258,13 @@ impl ApiClient {
         if let Some(value) = authorization {
             request = request.header(AUTHORIZATION, value);
         }
+        let request = request
+            .build()
+            .map_err(|e| TransportError(format!("cannot build the request to {url}: {e}")))?;
+        self.tracer()
+            .request(&request, &[("user-agent", USER_AGENT)]);
         let started = Instant::now();
-        let result = request.send().await;
+        let result = self.http.execute(request).await;
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
@@ -294,13 +300,8 @@ impl ApiClient {
                 }
             }
         }
-        let elapsed = started.elapsed();
-        self.trace(format_args!(
-            "{method} {url} -> {} {} ({} ms)",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or(""),
-            elapsed.as_millis()
-        ));
+        self.tracer()
+            .response((method, url), status, started.elapsed(), &headers, &bytes);
         if status.is_redirection() {
             let location = headers
                 .get(reqwest::header::LOCATION)
@@ -353,9 +354,11 @@ impl ApiClient {
 
     /// One line on stderr with `-v`. Tracing never includes the Authorization header.
     fn trace(&self, line: std::fmt::Arguments<'_>) {
-        if self.verbose > 0 {
-            let _ = writeln!(std::io::stderr(), "{line}");
-        }
+        self.tracer().line(line);
+    }
+
+    fn tracer(&self) -> crate::trace::Tracer {
+        crate::trace::Tracer::new(self.verbose)
     }
 }
 

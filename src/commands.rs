@@ -1,18 +1,29 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, CreateArgs, DeleteArgs, OutputFormat};
+use crate::cli::{Cli, Command, CreateArgs, DeleteArgs};
 use crate::client::ApiClient;
+use crate::dry_run::{self, PlannedRequest};
 use crate::errors::{ExitWith, UsageError, exit};
+use crate::output;
 use crate::regions::resolve_region;
-use crate::render;
 use crate::settings::{Settings, validate_object_id};
 use anyhow::Result;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 pub async fn execute(cli: Cli) -> Result<()> {
+    // Completions and the manual depend on no setting, so a broken environment cannot stop them.
+    match &cli.command {
+        Command::Completions(args) => {
+            crate::help::write_completions(args.shell, &mut io::stdout().lock());
+            return Ok(());
+        }
+        Command::Man => return Ok(crate::help::write_man(&mut io::stdout().lock())?),
+        _ => {}
+    }
     let settings = Settings::resolve(&cli.global)?;
     match cli.command {
+        Command::Completions(_) | Command::Man => Ok(()),
         Command::Regions => regions(&settings),
         Command::List => list(&settings).await,
         Command::Create(args) => create(&settings, &args).await,
@@ -22,68 +33,77 @@ pub async fn execute(cli: Cli) -> Result<()> {
 }
 
 fn regions(settings: &Settings) -> Result<()> {
-    let mut out = io::stdout().lock();
-    let regions = settings.provider.regions();
-    match settings.output {
-        OutputFormat::Json => render::json_line(&mut out, &serde_json::json!(regions))?,
-        OutputFormat::Table => {
-            for region in regions {
-                writeln!(out, "{region}")?;
-            }
-        }
+    if settings.dry_run {
+        return print_dry_run(settings, &[], Some(dry_run::REGIONS_NOTE));
     }
-    Ok(())
+    output::print_regions(settings, settings.provider.regions())
 }
 
 async fn list(settings: &Settings) -> Result<()> {
     let project_id = settings.project_id()?;
+    if settings.dry_run {
+        let first_page = api::list_page_request(project_id, settings.provider, 1);
+        return print_dry_run(settings, &[first_page], Some(dry_run::LIST_NOTE));
+    }
     let client = ApiClient::new(settings)?;
     let list = api::list_endpoints(&client, project_id, settings.provider).await?;
-    let mut out = io::stdout().lock();
-    match settings.output {
-        OutputFormat::Json => render::list_json(&mut out, &list)?,
-        OutputFormat::Table => {
-            render::list_table(&mut out, &list, settings.provider.as_api_str(), project_id)?
-        }
-    }
-    Ok(())
+    output::print_list(settings, &list, project_id)
 }
 
 async fn create(settings: &Settings, args: &CreateArgs) -> Result<()> {
     let project_id = settings.project_id()?;
     let region =
         resolve_region(settings.provider, &args.region).map_err(|e| UsageError(e.to_string()))?;
+    if settings.dry_run {
+        let request = api::create_request(project_id, settings.provider, &region);
+        return print_dry_run(settings, &[request], None);
+    }
     let client = ApiClient::new(settings)?;
     let endpoint = api::create_endpoint(&client, project_id, settings.provider, &region).await?;
-    print_endpoint(settings, &endpoint)
+    output::print_endpoint(settings, &endpoint)
 }
 
 async fn get(settings: &Settings, endpoint_id: &str) -> Result<()> {
     let project_id = settings.project_id()?;
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
+    if settings.dry_run {
+        let request = api::get_request(project_id, settings.provider, endpoint_id);
+        return print_dry_run(settings, &[request], None);
+    }
     let client = ApiClient::new(settings)?;
     let endpoint = api::get_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
-    print_endpoint(settings, &endpoint)
+    output::print_endpoint(settings, &endpoint)
 }
 
 async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
     let project_id = settings.project_id()?;
     let endpoint_id = args.endpoint.endpoint_id.as_str();
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
+    output::refuse_jq(settings, "delete")?;
+    if settings.dry_run {
+        let request = api::delete_request(project_id, settings.provider, endpoint_id);
+        return print_dry_run(settings, &[request], None);
+    }
     let client = ApiClient::new(settings)?;
     let provider = settings.provider.as_api_str();
     if !args.yes {
         confirm_delete(provider, endpoint_id, project_id)?;
     }
     api::delete_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
-    let message = format!(
-        "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
-    );
-    // With -o json stdout stays empty (the API answers 204 with no body); the report goes to stderr.
-    match settings.output {
-        OutputFormat::Json => writeln!(io::stderr(), "{message}")?,
-        OutputFormat::Table => writeln!(io::stdout(), "{message}")?,
-    }
+    output::print_deleted(settings, endpoint_id, project_id)
+}
+
+/// `--dry-run`: the requests as curl commands on stdout; nothing is sent.
+fn print_dry_run(
+    settings: &Settings,
+    requests: &[PlannedRequest],
+    note: Option<&str>,
+) -> Result<()> {
+    let target = dry_run::Target {
+        base_url: settings.base_url.as_str(),
+        api_version: &settings.api_version,
+    };
+    dry_run::print(&mut io::stdout().lock(), requests, &target, note)?;
     Ok(())
 }
 
@@ -112,16 +132,4 @@ fn confirm_delete(provider: &str, endpoint_id: &str, project_id: &str) -> Result
         }
         .into())
     }
-}
-
-fn print_endpoint(settings: &Settings, endpoint: &api::RawEndpoint) -> Result<()> {
-    let mut out = io::stdout().lock();
-    match settings.output {
-        OutputFormat::Json => render::endpoint_json(&mut out, endpoint)?,
-        OutputFormat::Table => {
-            let value = serde_json::Value::Object(endpoint.value.clone());
-            render::endpoints_table(&mut out, &render::sorted_views(&[value]))?
-        }
-    }
-    Ok(())
 }

@@ -1,0 +1,192 @@
+//! A request described before it is sent, and `--dry-run`, which prints it as a curl command
+//! in the style of the Atlas documentation instead of sending it.
+//!
+//! Commands build a [`PlannedRequest`]; the same value is either sent through the one
+//! `ApiClient` or printed, so the printed command cannot drift from what the tool would send.
+//! The keys are always the documentation's `{PUBLIC-KEY}:{PRIVATE-KEY}` placeholders: a dry
+//! run never prints a secret, and works without keys at all.
+
+use crate::client::{ApiClient, ApiResponse};
+use anyhow::Result;
+use reqwest::Method;
+use std::io::{self, Write};
+
+/// Said before the first page's request: `list` walks pages by number, not by `next` link.
+pub const LIST_NOTE: &str = "list reads every page; this is the first. Further pages repeat it with pageNum=2, 3, ...\nuntil a page has fewer than itemsPerPage results or no \"next\" link.";
+/// `regions` is answered from the built-in lists.
+pub const REGIONS_NOTE: &str = "regions sends no request: the region lists are built in.";
+
+/// Method, path and query, and JSON body of one API call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRequest {
+    pub method: Method,
+    /// From `/api/atlas/v2/...`, with the query string if any.
+    pub path_and_query: String,
+    pub body: Option<serde_json::Value>,
+}
+
+impl PlannedRequest {
+    pub fn new(method: Method, path_and_query: impl Into<String>) -> PlannedRequest {
+        PlannedRequest {
+            method,
+            path_and_query: path_and_query.into(),
+            body: None,
+        }
+    }
+
+    pub fn with_body(mut self, body: serde_json::Value) -> PlannedRequest {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends it through the client (auth, retries and error decoding included).
+    pub async fn send(&self, client: &ApiClient) -> Result<ApiResponse> {
+        client
+            .call(
+                self.method.clone(),
+                &self.path_and_query,
+                self.body.as_ref(),
+            )
+            .await
+    }
+
+    /// The body exactly as the client serialises it.
+    pub fn body_text(&self) -> Option<String> {
+        self.body.as_ref().map(|b| b.to_string())
+    }
+}
+
+/// What a curl command needs besides the request: where and which API version.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    /// Scheme, host and optional path prefix, as in `--base-url`.
+    pub base_url: &'a str,
+    /// The date of `application/vnd.atlas.<date>+json`.
+    pub api_version: &'a str,
+}
+
+/// One request as a multi-line curl command, the way the Atlas documentation writes them.
+pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
+    let media_type = format!("application/vnd.atlas.{}+json", target.api_version);
+    let url = format!(
+        "{}{}",
+        target.base_url.trim_end_matches('/'),
+        request.path_and_query
+    );
+    let mut lines = vec![
+        r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest"#.to_string(),
+        format!("--header {}", shell_quote(&format!("Accept: {media_type}"))),
+    ];
+    let body = request.body_text();
+    if body.is_some() {
+        lines.push(format!(
+            "--header {}",
+            shell_quote(&format!("Content-Type: {media_type}"))
+        ));
+    }
+    lines.push(format!(
+        "--request {} {}",
+        request.method.as_str(),
+        shell_quote(&url)
+    ));
+    if let Some(body) = body {
+        lines.push(format!("--data {}", single_quoted(&body)));
+    }
+    lines.join(" \\\n  ")
+}
+
+/// Prints each request (with an optional comment line before it) for `--dry-run`.
+pub fn print(
+    out: &mut impl Write,
+    requests: &[PlannedRequest],
+    target: &Target<'_>,
+    note: Option<&str>,
+) -> io::Result<()> {
+    if let Some(note) = note {
+        for line in note.lines() {
+            writeln!(out, "# {line}")?;
+        }
+    }
+    for request in requests {
+        writeln!(out, "{}", curl_command(request, target))?;
+    }
+    Ok(())
+}
+
+/// Double quotes like the documentation when nothing in the text is special inside them;
+/// otherwise single quotes, which keep everything literal.
+fn shell_quote(text: &str) -> String {
+    if text.contains(['"', '$', '`', '\\', '!']) {
+        single_quoted(text)
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TARGET: Target<'static> = Target {
+        base_url: "https://cloud.mongodb.com",
+        api_version: "2023-01-01",
+    };
+
+    #[test]
+    fn post_looks_like_the_documentation() {
+        let request = PlannedRequest::new(
+            Method::POST,
+            "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/encryptionAtRest/AWS/privateEndpoints",
+        )
+        .with_body(json!({"regionName": "US_EAST_1"}));
+        assert_eq!(
+            curl_command(&request, &TARGET),
+            r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest \
+  --header "Accept: application/vnd.atlas.2023-01-01+json" \
+  --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+  --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/encryptionAtRest/AWS/privateEndpoints" \
+  --data '{"regionName":"US_EAST_1"}'"#
+        );
+    }
+
+    #[test]
+    fn get_has_no_body_or_content_type() {
+        let request =
+            PlannedRequest::new(Method::GET, "/api/atlas/v2/x?pageNum=1&itemsPerPage=500");
+        let text = curl_command(
+            &request,
+            &Target {
+                base_url: "http://127.0.0.1:8080/",
+                api_version: "2024-11-13",
+            },
+        );
+        assert!(!text.contains("Content-Type"));
+        assert!(!text.contains("--data"));
+        assert!(text.contains(
+            r#"--request GET "http://127.0.0.1:8080/api/atlas/v2/x?pageNum=1&itemsPerPage=500""#
+        ));
+        assert!(text.contains("vnd.atlas.2024-11-13+json"));
+    }
+
+    #[test]
+    fn quoting_keeps_special_characters_literal() {
+        assert_eq!(shell_quote("a b"), "\"a b\"");
+        assert_eq!(shell_quote("a$b"), "'a$b'");
+        assert_eq!(single_quoted("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn comment_lines_come_first() {
+        let mut out = Vec::new();
+        let request = PlannedRequest::new(Method::DELETE, "/api/atlas/v2/y");
+        print(&mut out, &[request], &TARGET, Some("one\ntwo")).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("# one\n# two\ncurl "), "{text}");
+        assert!(text.ends_with("\"https://cloud.mongodb.com/api/atlas/v2/y\"\n"));
+    }
+}
