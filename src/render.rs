@@ -140,6 +140,18 @@ mod tests {
     }
 
     #[test]
+    fn table_snapshot() {
+        let values = vec![
+            json!({"cloudProvider":"AZURE","id":"65f1c2d3e4a5b6c7d8e9f0a2","privateEndpointConnectionName":"pe-us-central","regionName":"US_CENTRAL","status":"PENDING_ACCEPTANCE"}),
+            json!({"cloudProvider":"AWS","id":"65f1c2d3e4a5b6c7d8e9f0a1","privateEndpointConnectionName":"vpce-0a1b2c3d4e5f67890","regionName":"US_EAST_1","status":"ACTIVE"}),
+            json!({"cloudProvider":"AWS","id":"65f1c2d3e4a5b6c7d8e9f0a3","regionName":"EU_WEST_1","status":"FAILED","errorMessage":"KMS key not reachable"}),
+        ];
+        let mut out = Vec::new();
+        endpoints_table(&mut out, &sorted_views(&values)).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
     fn empty_list_is_a_sentence() {
         let mut out = Vec::new();
         let list = EndpointList {

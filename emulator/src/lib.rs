@@ -1,1 +1,252 @@
-//! Local emulator of the Atlas encryption-at-rest private-endpoint API.
+//! A local emulator of the MongoDB Atlas Admin API v2 operations for encryption-at-rest private
+//! endpoints: list, create, get and request deletion, behind real digest authentication (or
+//! service-account bearer tokens), with the status lifecycle, version negotiation, rate limits,
+//! fault injection and a request log.
+//!
+//! It exists so the client can be tested, and its users can rehearse, without reaching Atlas.
+//! `Emulator::start` runs the server on its own thread with its own tokio runtime, so every method
+//! here is synchronous and works from a plain `#[test]` as well as from inside a tokio runtime.
+//!
+//! ```no_run
+//! use atlas_ear_emulator::{Config, Emulator};
+//! let emulator = Emulator::start(Config::default())?;
+//! println!("try {}/api/atlas/v2/groups/0123456789abcdef01234567/encryptionAtRest/AWS/privateEndpoints",
+//!     emulator.base_url());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod api;
+mod auth;
+mod config;
+mod control;
+mod digest;
+mod errors;
+mod faults;
+mod incoming;
+mod log;
+mod operations;
+mod params;
+mod ratelimit;
+mod regions;
+mod reply;
+mod routes;
+mod server;
+mod state;
+mod store;
+mod token;
+mod version;
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+pub use config::{Config, DigestAlgorithm, RateLimit};
+pub use faults::{Fault, FaultKind, Route};
+pub use log::LoggedRequest;
+
+use state::{Shared, lock};
+
+/// The demo public API key (the digest username). Atlas public keys are 8 lower-case characters.
+pub const DEMO_PUBLIC_KEY: &str = "demopubk";
+/// The demo private API key (the digest password).
+pub const DEMO_PRIVATE_KEY: &str = "8c1f3a52-6d4e-4b7a-9e20-5f3d1c7b9a64";
+/// The demo service-account client id.
+pub const DEMO_CLIENT_ID: &str = "mdb_sa_id_65f1c2d3e4a5b6c7d8e9f0a1";
+/// The demo service-account client secret.
+pub const DEMO_CLIENT_SECRET: &str = "mdb_sa_sk_Xq7Lm2Vt9Rb4Nc8Kw3Hd6Jf1Pz5Gy0Ts";
+/// The digest realm Atlas uses.
+pub const REALM: &str = "MMS Public API";
+
+/// A running emulator. Dropping it (or calling `stop`) shuts the server down.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `config.listen` and starts serving on a new thread. Returns once the server accepts
+    /// connections; binding errors (port in use, bad address) come back here.
+    pub fn start(config: Config) -> io::Result<Emulator> {
+        let listener = std::net::TcpListener::bind(config.listen)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config));
+        let (shutdown, shutdown_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
+        let server_state = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("atlas-ear-emulator".to_string())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        let _ = ready_tx.send(Err(error));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => {
+                            let _ = ready_tx.send(Ok(()));
+                            server::serve(listener, server_state, shutdown_rx).await;
+                        }
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(error));
+                        }
+                    }
+                });
+            })?;
+        let ready = ready_rx
+            .recv()
+            .unwrap_or_else(|_| Err(io::Error::other("the emulator thread stopped during start")));
+        let emulator = Emulator {
+            shared,
+            addr,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        };
+        ready.map(|()| emulator)
+    }
+
+    /// `http://HOST:PORT` without a trailing slash; an unspecified listen address becomes loopback.
+    pub fn base_url(&self) -> String {
+        let host = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(host, self.addr.port()))
+    }
+
+    /// The address actually bound (the real port when the config said 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// API and token requests in arrival order (never `/__emulator/` ones).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).snapshot()
+    }
+
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// Queues a fault. It hits the next `count` requests of its route that pass authentication and
+    /// validation; faults for the same route apply in the order they were injected.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Changes how long transitional statuses last, for existing endpoints too.
+    pub fn set_settle_after(&self, settle_after: Duration) {
+        *lock(&self.shared.settle_after) = settle_after;
+    }
+
+    /// When on, every accepted digest answer uses up its nonce: the next request gets 401 with
+    /// `stale=true` and must answer a fresh challenge.
+    pub fn set_rotate_nonce(&self, on: bool) {
+        self.shared.rotate_nonce.store(on, Ordering::SeqCst);
+    }
+
+    /// Replaces the rate limit; a new bucket starts full. `None` turns it off.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        lock(&self.shared.limiter).configure(limit, Instant::now());
+    }
+
+    /// Expires every nonce issued so far: correct answers using them get 401 with `stale=true`.
+    pub fn expire_nonces(&self) {
+        lock(&self.shared.nonces).expire_all();
+    }
+
+    /// Endpoints created from now on in this region end `FAILED` with `message` as `errorMessage`.
+    pub fn fail_region(&self, provider: &str, region: &str, message: &str) {
+        lock(&self.shared.store).fail_region(provider, region, message);
+    }
+
+    /// Approves an Azure endpoint: `PENDING_ACCEPTANCE` becomes `ACTIVE`, an `INITIATING` one goes
+    /// straight to `ACTIVE` when it settles. False for unknown ids, AWS endpoints and other statuses.
+    pub fn approve(&self, endpoint_id: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store)
+            .approve(endpoint_id, Instant::now(), settle)
+            .is_ok()
+    }
+
+    /// Rejects an `ACTIVE` or `PENDING_ACCEPTANCE` endpoint on the provider side: it becomes
+    /// `PENDING_RECREATION`, then `INITIATING` again. False for unknown ids and other statuses.
+    pub fn reject(&self, endpoint_id: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store)
+            .reject(endpoint_id, Instant::now(), settle)
+            .is_ok()
+    }
+
+    /// Inserts an endpoint directly (no HTTP, no validation, no one-per-region rule) and returns
+    /// its id. It enters `status` now and follows the lifecycle from there; a status the spec does
+    /// not know is shown verbatim and never changes.
+    pub fn seed_endpoint(
+        &self,
+        group_id: &str,
+        provider: &str,
+        region: &str,
+        status: &str,
+    ) -> String {
+        lock(&self.shared.store).seed(group_id, provider, region, status, Instant::now())
+    }
+
+    /// The endpoints of one project and provider as the API would list them now.
+    pub fn endpoints(&self, group_id: &str, provider: &str) -> Vec<serde_json::Value> {
+        let settle = self.shared.settle_after();
+        let provider = provider.to_ascii_uppercase();
+        lock(&self.shared.store).list(group_id, &provider, Instant::now(), settle)
+    }
+
+    /// How many tokens the token endpoint has issued.
+    pub fn tokens_issued(&self) -> usize {
+        lock(&self.shared.tokens).issued_total()
+    }
+
+    /// Stops the server and waits for its thread; open connections are closed.
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}

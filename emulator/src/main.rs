@@ -1,1 +1,104 @@
-fn main() {}
+//! `atlas-ear-emulator`: parse the flags, start the emulator, print where it listens and the demo
+//! credentials, serve until Ctrl-C or SIGTERM.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use atlas_ear_emulator::{Config, Emulator};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli.into_config().and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("atlas-ear-emulator: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the signal handler")?;
+    // Listen for signals before printing the address, so a stop right after start is clean.
+    let stop = {
+        let _context = runtime.enter();
+        StopSignal::listen()?
+    };
+    let emulator = Emulator::start(config.clone())
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    print_banner(&emulator, &config).context("cannot write to stdout")?;
+    runtime.block_on(stop.wait());
+    emulator.stop();
+    Ok(())
+}
+
+/// The first line is fixed so scripts can read the address; the rest are the demo credentials,
+/// printed on purpose so a user can copy them.
+fn print_banner(emulator: &Emulator, config: &Config) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "atlas-ear-emulator listening on http://{}",
+        emulator.addr()
+    )?;
+    writeln!(out, "public key:    {}", config.public_key)?;
+    writeln!(out, "private key:   {}", config.private_key)?;
+    if let Some((client_id, client_secret)) = &config.service_account {
+        writeln!(out, "client id:     {client_id}")?;
+        writeln!(out, "client secret: {client_secret}")?;
+    }
+    writeln!(out, "base URL:      {}", emulator.base_url())?;
+    writeln!(
+        out,
+        "control API:   {}/__emulator/health",
+        emulator.base_url()
+    )?;
+    out.flush()
+}
+
+/// Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+#[cfg(unix)]
+struct StopSignal {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignal {
+    fn listen() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignal {
+            interrupt: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            terminate: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct StopSignal;
+
+#[cfg(not(unix))]
+impl StopSignal {
+    fn listen() -> anyhow::Result<Self> {
+        Ok(StopSignal)
+    }
+
+    async fn wait(self) {
+        // If Ctrl-C cannot be watched there is nothing better to do than to stop.
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

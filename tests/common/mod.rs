@@ -1,6 +1,6 @@
 //! Shared set-up for the integration tests: an emulator on a free port, and the real
 //! `atlas-ear` binary pointed at it with a clean environment.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use assert_cmd::Command;
 pub use atlas_ear_emulator::{Config, Emulator, Fault, FaultKind, LoggedRequest, Route};

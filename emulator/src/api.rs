@@ -1,0 +1,138 @@
+//! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
+//! route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
+//! `Content-Type` (415), validation (400), faults, and finally the operation (404/409/2xx).
+
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::auth::authenticate;
+use crate::errors::ApiError;
+use crate::faults;
+use crate::incoming::Incoming;
+use crate::operations;
+use crate::params;
+use crate::ratelimit::Quota;
+use crate::reply::{Outcome, Reply};
+use crate::routes::{self, EndpointsTarget, Operation, Target};
+use crate::state::{Shared, lock};
+use crate::token;
+use crate::version::{self, VersionError};
+
+/// Answers a request to `/api/...`: the four operations, the token endpoint or an unknown route.
+pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin: &str) -> Outcome {
+    // Errors found before the query is validated still honour a plain `pretty=true`.
+    let pretty = request
+        .query_pairs()
+        .iter()
+        .any(|(n, v)| *n == "pretty" && v.eq_ignore_ascii_case("true"));
+    let mut spent = None;
+    let outcome = match routes::match_route(&request.method, &request.path) {
+        Err(no_route) => {
+            let reply = Reply::error(&no_route.error, pretty);
+            match no_route.allow {
+                Some(allow) => reply.header("allow", allow),
+                None => reply,
+            }
+            .into()
+        }
+        Ok(Target::Token) => token::answer(shared, request).await,
+        Ok(Target::Endpoints(target)) => {
+            endpoints(
+                shared,
+                request,
+                &target,
+                pretty,
+                fallback_origin,
+                &mut spent,
+            )
+            .await
+        }
+    };
+    match outcome {
+        Outcome::Reply(reply) if !reply.headers.iter().any(|(n, _)| *n == "ratelimit-limit") => {
+            let quota = spent.unwrap_or_else(|| lock(&shared.limiter).quota(Instant::now()));
+            Outcome::Reply(with_quota(reply, quota))
+        }
+        other => other,
+    }
+}
+
+fn with_quota(reply: Reply, quota: Quota) -> Reply {
+    reply
+        .header("ratelimit-limit", quota.limit.to_string())
+        .header("ratelimit-remaining", quota.remaining.to_string())
+}
+
+async fn endpoints(
+    shared: &Shared,
+    request: &Incoming,
+    target: &EndpointsTarget<'_>,
+    pretty: bool,
+    fallback_origin: &str,
+    spent: &mut Option<Quota>,
+) -> Outcome {
+    if let Err(challenge) = authenticate(shared, request, pretty) {
+        return challenge.into();
+    }
+    let acquired = lock(&shared.limiter).try_acquire(Instant::now());
+    match acquired {
+        Ok(quota) => *spent = Some(quota),
+        Err(refused) => {
+            let limit = refused.limit;
+            let error = ApiError::new(
+                429,
+                "RATE_LIMITED",
+                format!(
+                    "Rate limit exceeded for {}. Please retry after {} seconds. Request capacity: {}. Refill rate: {} per 60 seconds.",
+                    request.path, refused.retry_after_secs, limit.capacity, limit.refill_per_minute
+                ),
+            )
+            .with_parameters(vec![
+                json!(request.path),
+                json!(refused.retry_after_secs),
+                json!(limit.capacity),
+                json!(limit.refill_per_minute),
+                json!(60),
+            ]);
+            let reply = Reply::error(&error, pretty)
+                .header("retry-after", refused.retry_after_secs.to_string());
+            return with_quota(reply, refused.quota).into();
+        }
+    }
+    let today = version::today_utc();
+    if let Err(why) = version::resolve_accept(request.header("accept"), today) {
+        return Reply::error(&not_acceptable(&why), pretty).into();
+    }
+    if target.operation == Operation::Create
+        && !version::content_type_is_accepted(request.header("content-type"), today)
+    {
+        let error = ApiError::new(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type must be application/json or application/vnd.atlas.2023-01-01+json.",
+        )
+        .with_parameters(vec![json!(request.header("content-type").unwrap_or(""))]);
+        return Reply::error(&error, pretty).into();
+    }
+    let validated = match params::validate(target, request) {
+        Ok(validated) => validated,
+        Err(error) => return Reply::error(&error, pretty).into(),
+    };
+    if let Some(outcome) = faults::consume(&shared.faults, target.operation.fault_route()).await {
+        return outcome;
+    }
+    let origin = request.origin(fallback_origin);
+    operations::perform(shared, &validated, request, &origin).into()
+}
+
+fn not_acceptable(why: &VersionError) -> ApiError {
+    let given = match why {
+        VersionError::Missing => String::new(),
+        VersionError::Malformed(v) | VersionError::TooEarly(v) | VersionError::Future(v) => {
+            v.clone()
+        }
+    };
+    ApiError::new(406, "INVALID_API_VERSION", why.describe())
+        .with_parameters(vec![json!(given), json!("2023-01-01")])
+}

@@ -1,0 +1,180 @@
+//! The command-line surface of `atlas-ear-emulator` and its resolution into a `Config`.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use atlas_ear_emulator::{
+    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm,
+    RateLimit,
+};
+use clap::{Parser, ValueEnum};
+
+/// A local emulator of the MongoDB Atlas encryption-at-rest private-endpoint API, with digest
+/// authentication, service-account tokens, the status lifecycle and fault injection.
+#[derive(Debug, Parser)]
+#[command(name = "atlas-ear-emulator", version)]
+pub struct Cli {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Public API key accepted as the digest username.
+    #[arg(long, default_value = DEMO_PUBLIC_KEY)]
+    pub public_key: String,
+
+    /// Private API key accepted as the digest password.
+    #[arg(long, default_value = DEMO_PRIVATE_KEY, hide_default_value = true)]
+    pub private_key: String,
+
+    /// How long INITIATING, PENDING_RECREATION and DELETING last (e.g. 300ms, 2s, 1m).
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub settle_after: Duration,
+
+    /// Delay added before every API and token response.
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub latency: Duration,
+
+    /// How long a digest nonce stays valid before answers get stale=true.
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    pub nonce_lifetime: Duration,
+
+    /// Digest algorithm offered in the challenge and accepted.
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Md5)]
+    pub algorithm: AlgorithmArg,
+
+    /// Service-account client id accepted by POST /api/oauth/token.
+    #[arg(long, default_value = DEMO_CLIENT_ID)]
+    pub client_id: String,
+
+    /// Service-account client secret accepted by POST /api/oauth/token.
+    #[arg(long, default_value = DEMO_CLIENT_SECRET, hide_default_value = true)]
+    pub client_secret: String,
+
+    /// Lifetime of issued bearer tokens.
+    #[arg(long, default_value = "1h", value_parser = parse_duration)]
+    pub token_lifetime: Duration,
+
+    /// Token bucket for API requests, as CAPACITY/PER_MINUTE (e.g. 100/60); off by default.
+    #[arg(long, value_name = "CAPACITY/PER_MINUTE", value_parser = parse_rate_limit)]
+    pub rate_limit: Option<RateLimit>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AlgorithmArg {
+    Md5,
+    Sha256,
+}
+
+impl Cli {
+    /// Checks what clap cannot and builds the emulator's settings.
+    pub fn into_config(self) -> anyhow::Result<Config> {
+        for (flag, value) in [
+            ("--public-key", &self.public_key),
+            ("--private-key", &self.private_key),
+            ("--client-id", &self.client_id),
+            ("--client-secret", &self.client_secret),
+        ] {
+            if value.is_empty() {
+                bail!("{flag} must not be empty");
+            }
+        }
+        Ok(Config {
+            listen: self.listen,
+            public_key: self.public_key,
+            private_key: self.private_key,
+            settle_after: self.settle_after,
+            latency: self.latency,
+            nonce_lifetime: self.nonce_lifetime,
+            algorithm: match self.algorithm {
+                AlgorithmArg::Md5 => DigestAlgorithm::Md5,
+                AlgorithmArg::Sha256 => DigestAlgorithm::Sha256,
+            },
+            service_account: Some((self.client_id, self.client_secret)),
+            token_lifetime: self.token_lifetime,
+            rate_limit: self.rate_limit,
+        })
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (write durations like 300ms, 2s, 1m)"))
+}
+
+fn parse_rate_limit(text: &str) -> anyhow::Result<RateLimit> {
+    let (capacity, per_minute) = text
+        .split_once('/')
+        .context("expected CAPACITY/PER_MINUTE, e.g. 100/60")?;
+    let capacity: u32 = capacity
+        .trim()
+        .parse()
+        .context("CAPACITY must be a whole number")?;
+    let refill_per_minute: u32 = per_minute
+        .trim()
+        .parse()
+        .context("PER_MINUTE must be a whole number")?;
+    if capacity == 0 {
+        bail!("CAPACITY must be at least 1");
+    }
+    Ok(RateLimit {
+        capacity,
+        refill_per_minute,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits_parse() {
+        assert_eq!(
+            parse_rate_limit("10/5").unwrap(),
+            RateLimit {
+                capacity: 10,
+                refill_per_minute: 5
+            }
+        );
+        assert!(parse_rate_limit("10").is_err());
+        assert!(parse_rate_limit("0/5").is_err());
+        assert!(parse_rate_limit("a/5").is_err());
+    }
+
+    #[test]
+    fn defaults_are_the_demo_values() {
+        let config = Cli::parse_from(["atlas-ear-emulator"])
+            .into_config()
+            .unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_key, DEMO_PUBLIC_KEY);
+        assert_eq!(config.settle_after, Duration::from_secs(3));
+        assert_eq!(config.nonce_lifetime, Duration::from_secs(300));
+        assert_eq!(config.algorithm, DigestAlgorithm::Md5);
+    }
+
+    #[test]
+    fn durations_and_algorithm() {
+        let cli = Cli::parse_from([
+            "atlas-ear-emulator",
+            "--settle-after",
+            "300ms",
+            "--latency",
+            "2s",
+            "--algorithm",
+            "sha256",
+            "--rate-limit",
+            "3/1",
+        ]);
+        let config = cli.into_config().unwrap();
+        assert_eq!(config.settle_after, Duration::from_millis(300));
+        assert_eq!(config.latency, Duration::from_secs(2));
+        assert_eq!(config.algorithm, DigestAlgorithm::Sha256);
+        assert_eq!(
+            config.rate_limit,
+            Some(RateLimit {
+                capacity: 3,
+                refill_per_minute: 1
+            })
+        );
+    }
+}

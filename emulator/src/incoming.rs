@@ -1,0 +1,71 @@
+//! A request after its body was read: what every handler looks at, independent of hyper's types.
+
+use bytes::Bytes;
+use hyper::HeaderMap;
+
+use crate::log::LoggedRequest;
+
+pub(crate) struct Incoming {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Incoming {
+    /// A header as text; a value that is not visible ASCII counts as absent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Exactly what a digest `uri` must equal.
+    pub fn path_and_query(&self) -> String {
+        match &self.query {
+            Some(query) => format!("{}?{}", self.path, query),
+            None => self.path.clone(),
+        }
+    }
+
+    /// The origin a client used to reach us, for absolute `links`.
+    pub fn origin(&self, fallback: &str) -> String {
+        let host = self
+            .header("host")
+            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()));
+        match host {
+            Some(host) => format!("http://{host}"),
+            None => fallback.to_string(),
+        }
+    }
+
+    /// The raw `name=value` pairs of the query, in order.
+    pub fn query_pairs(&self) -> Vec<(&str, &str)> {
+        self.query
+            .as_deref()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .collect()
+    }
+
+    pub fn to_logged(&self) -> LoggedRequest {
+        LoggedRequest {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            status: 0,
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Validation of everything a request says beyond its route: path values, query parameters and the
+//! create body, as strictly as the spec and the Atlas docs describe (unknown body fields are 400).
+
+use serde_json::{Value, json};
+
+use crate::errors::ApiError;
+use crate::incoming::Incoming;
+use crate::regions::Provider;
+use crate::routes::{EndpointsTarget, Operation};
+
+const DEFAULT_ITEMS_PER_PAGE: usize = 100;
+const MAX_ITEMS_PER_PAGE: usize = 500;
+
+/// A request that passed validation.
+#[derive(Debug)]
+pub(crate) struct Validated {
+    pub operation: Operation,
+    pub group_id: String,
+    pub provider: Provider,
+    pub endpoint_id: Option<String>,
+    pub envelope: bool,
+    pub pretty: bool,
+    pub page: Page,
+    /// The region of a create request.
+    pub region: Option<String>,
+}
+
+/// The list parameters, with the spec's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Page {
+    pub include_count: bool,
+    pub items_per_page: usize,
+    pub page_num: usize,
+}
+
+/// `groupId` and `endpointId` values: 24 lower-case hex digits.
+pub(crate) fn is_object_id(text: &str) -> bool {
+    text.len() == 24
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks path values, then query parameters, then (for a create) the body.
+pub(crate) fn validate(
+    target: &EndpointsTarget<'_>,
+    request: &Incoming,
+) -> Result<Validated, ApiError> {
+    if !is_object_id(target.group_id) {
+        return Err(ApiError::invalid_parameter(
+            "INVALID_GROUP_ID",
+            "groupId",
+            target.group_id,
+            "must be 24 lower-case hexadecimal characters",
+        ));
+    }
+    let provider = Provider::parse(target.provider).ok_or_else(|| {
+        ApiError::invalid_parameter(
+            "INVALID_ENUM_VALUE",
+            "cloudProvider",
+            target.provider,
+            "must be AWS or AZURE",
+        )
+    })?;
+    if let Some(id) = target.endpoint_id.filter(|id| !is_object_id(id)) {
+        return Err(ApiError::invalid_parameter(
+            "INVALID_ENDPOINT_ID",
+            "endpointId",
+            id,
+            "must be 24 lower-case hexadecimal characters",
+        ));
+    }
+    let pairs = request.query_pairs();
+    let flag = |name: &str, default: bool| boolean_param(&pairs, name, default);
+    let envelope = flag("envelope", false)?;
+    let pretty = flag("pretty", false)?;
+    let page = if target.operation == Operation::List {
+        Page {
+            include_count: flag("includeCount", true)?,
+            items_per_page: integer_param(
+                &pairs,
+                "itemsPerPage",
+                DEFAULT_ITEMS_PER_PAGE,
+                1,
+                MAX_ITEMS_PER_PAGE,
+            )?,
+            page_num: integer_param(&pairs, "pageNum", 1, 1, usize::MAX)?,
+        }
+    } else {
+        Page {
+            include_count: true,
+            items_per_page: DEFAULT_ITEMS_PER_PAGE,
+            page_num: 1,
+        }
+    };
+    let region = match target.operation {
+        Operation::Create => Some(region_from_body(&request.body, provider)?),
+        _ => None,
+    };
+    Ok(Validated {
+        operation: target.operation,
+        group_id: target.group_id.to_string(),
+        provider,
+        endpoint_id: target.endpoint_id.map(str::to_string),
+        envelope,
+        pretty,
+        page,
+        region,
+    })
+}
+
+/// The last value given for `name`, if any.
+fn last_value<'a>(pairs: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+}
+
+fn boolean_param(pairs: &[(&str, &str)], name: &str, default: bool) -> Result<bool, ApiError> {
+    match last_value(pairs, name) {
+        None => Ok(default),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ApiError::invalid_parameter(
+            "INVALID_QUERY_PARAMETER",
+            name,
+            v,
+            "must be true or false",
+        )),
+    }
+}
+
+fn integer_param(
+    pairs: &[(&str, &str)],
+    name: &str,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    let Some(text) = last_value(pairs, name) else {
+        return Ok(default);
+    };
+    let why = if max == usize::MAX {
+        format!("must be an integer of at least {min}")
+    } else {
+        format!("must be an integer from {min} to {max}")
+    };
+    // Digits only: `parse` alone would also take a leading `+`.
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse::<usize>().ok())
+        .flatten()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, &why))
+}
+
+/// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing else.
+fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "A request body is required.",
+        ));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            400,
+            "INVALID_JSON",
+            format!("Received JSON is malformed: {e}."),
+        )
+    })?;
+    let Value::Object(object) = value else {
+        return Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "The request body must be a JSON object.",
+        ));
+    };
+    if let Some(unknown) = object.keys().find(|k| k.as_str() != "regionName") {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ATTRIBUTE",
+            format!("Invalid attribute {unknown} specified."),
+        )
+        .with_parameters(vec![json!(unknown)])
+        .with_field(unknown, "unknown attribute; only regionName may be sent"));
+    }
+    let Some(region) = object.get("regionName") else {
+        return Err(ApiError::new(
+            400,
+            "MISSING_ATTRIBUTE",
+            "The required attribute regionName was not specified.",
+        )
+        .with_parameters(vec![json!("regionName")])
+        .with_field("regionName", "required"));
+    };
+    match region.as_str() {
+        Some(name) if provider.has_region(name) => Ok(name.to_string()),
+        _ => {
+            let shown = region
+                .as_str()
+                .map_or_else(|| region.to_string(), str::to_string);
+            Err(ApiError::new(
+                400,
+                "INVALID_ENUM_VALUE",
+                format!("Invalid value {shown:?} for regionName: not a {provider} region."),
+            )
+            .with_parameters(vec![json!(shown), json!("regionName")])
+            .with_field(
+                "regionName",
+                format!("must be one of the {provider} regions"),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_ids() {
+        assert!(is_object_id("0123456789abcdef01234567"));
+        assert!(!is_object_id("0123456789ABCDEF01234567"));
+        assert!(!is_object_id("0123456789abcdef0123456"));
+        assert!(!is_object_id("0123456789abcdef0123456g"));
+    }
+
+    #[test]
+    fn create_bodies() {
+        let aws = Provider::Aws;
+        assert_eq!(
+            region_from_body(br#"{"regionName":"US_EAST_1"}"#, aws).unwrap(),
+            "US_EAST_1"
+        );
+        let code = |body: &[u8]| region_from_body(body, aws).unwrap_err().code;
+        assert_eq!(code(b""), "INVALID_JSON");
+        assert_eq!(code(b"{\"regionName\":"), "INVALID_JSON");
+        assert_eq!(code(b"[]"), "INVALID_JSON");
+        assert_eq!(
+            code(br#"{"regionName":"US_EAST_1","cloudProvider":"AWS"}"#),
+            "INVALID_ATTRIBUTE"
+        );
+        assert_eq!(code(b"{}"), "MISSING_ATTRIBUTE");
+        assert_eq!(
+            code(br#"{"regionName":"US_CENTRAL"}"#),
+            "INVALID_ENUM_VALUE"
+        );
+        assert_eq!(code(br#"{"regionName":1}"#), "INVALID_ENUM_VALUE");
+    }
+
+    #[test]
+    fn integers_are_range_checked() {
+        let pairs = [("itemsPerPage", "500"), ("pageNum", "0"), ("x", "+3")];
+        assert_eq!(
+            integer_param(&pairs, "itemsPerPage", 100, 1, 500).unwrap(),
+            500
+        );
+        assert!(integer_param(&pairs, "pageNum", 1, 1, usize::MAX).is_err());
+        assert!(integer_param(&pairs, "x", 1, 1, 9).is_err());
+        assert_eq!(integer_param(&pairs, "absent", 7, 1, 9).unwrap(), 7);
+    }
+}

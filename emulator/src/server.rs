@@ -1,0 +1,116 @@
+//! The HTTP/1.1 server: accepts connections (keep-alive), reads each request whole, sends control
+//! requests to `control` and everything else through the API pipeline, logs it, applies the
+//! configured latency, and answers or drops the connection.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as HyperBody;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+use crate::errors::ApiError;
+use crate::incoming::Incoming;
+use crate::reply::{Outcome, Reply};
+use crate::state::{Shared, lock};
+use crate::{api, control};
+
+/// Request bodies above this size are refused with 413.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The error a request handler returns to make hyper close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct ConnectionDropped;
+
+impl fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// Accepts connections until `shutdown` fires (or its sender is dropped).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    let origin = listener
+        .local_addr()
+        .map(|addr| format!("http://{addr}"))
+        .unwrap_or_else(|_| "http://127.0.0.1".to_string());
+    let origin: Arc<str> = Arc::from(origin);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tokio::spawn(serve_connection(stream, shared.clone(), origin.clone()));
+                }
+                // Usually out of file descriptors: wait a little instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+        }
+    }
+}
+
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, origin: Arc<str>) {
+    // Small answers should leave at once, not wait for Nagle.
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| handle(shared.clone(), origin.clone(), request));
+    // Errors here are the peer going away or a dropped connection: nothing to report.
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    origin: Arc<str>,
+    request: Request<HyperBody>,
+) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            let error = ApiError::new(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                "The request body is larger than 1 MiB.",
+            );
+            return Ok(Reply::error(&error, false).into_response());
+        }
+        Err(_) => return Err(ConnectionDropped),
+    };
+    let incoming = Incoming {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        headers: parts.headers,
+        body,
+    };
+    if incoming.path.starts_with(control::PREFIX) {
+        return Ok(control::answer(&shared, &incoming).into_response());
+    }
+    let key = lock(&shared.log).record(incoming.to_logged());
+    let outcome = api::answer(&shared, &incoming, &origin).await;
+    if !shared.config.latency.is_zero() {
+        tokio::time::sleep(shared.config.latency).await;
+    }
+    match outcome {
+        Outcome::Reply(reply) => {
+            lock(&shared.log).set_status(key, reply.status);
+            Ok(reply.into_response())
+        }
+        Outcome::DropConnection => Err(ConnectionDropped),
+    }
+}

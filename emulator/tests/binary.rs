@@ -1,0 +1,128 @@
+//! The `atlas-ear-emulator` binary: it prints where it listens (the real port for port 0) and the
+//! demo credentials, serves, and exits 0 on SIGTERM; bad flags fail with a message.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+use common::*;
+use reqwest::StatusCode;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_atlas-ear-emulator");
+
+/// Kills the child if a failed assertion leaves it running.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits for the child to exit, killing it after a generous deadline so a hang fails the test.
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    panic!("the emulator did not stop within 30 s of SIGTERM");
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
+    let mut running = Running(
+        Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", "--settle-after", "0s"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut running.0;
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let base = first
+        .trim_end()
+        .strip_prefix("atlas-ear-emulator listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_string();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
+        "{base}"
+    );
+    let mut banner = String::new();
+    for _ in 0..4 {
+        stdout.read_line(&mut banner).unwrap();
+    }
+    for value in [
+        DEMO_PUBLIC_KEY,
+        DEMO_PRIVATE_KEY,
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+    ] {
+        assert!(banner.contains(value), "{banner}");
+    }
+
+    let mut client = Client::for_base(&base);
+    let created = client
+        .post(&list_path(GROUP, "AWS"), r#"{"regionName":"US_EAST_1"}"#)
+        .await;
+    assert_eq!(created.status(), StatusCode::ACCEPTED);
+    let list = client.get(&list_path(GROUP, "AWS")).await;
+    let body: serde_json::Value = list.json().await.unwrap();
+    assert_eq!(
+        body["results"][0]["status"], "ACTIVE",
+        "--settle-after 0s settles at once"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_for_exit(child);
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn bad_flags_fail_with_a_message() {
+    let output = Command::new(BINARY)
+        .args(["--settle-after", "soon"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--settle-after"), "{stderr}");
+
+    let output = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--rate-limit", "ten"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CAPACITY/PER_MINUTE"));
+}
+
+#[test]
+fn a_busy_port_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = Command::new(BINARY)
+        .args(["--listen", &address])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot listen on") && stderr.contains(&address),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
