@@ -8,9 +8,7 @@
 
 use crate::api::EndpointView;
 use std::io::{self, Write};
-use tabled::Table;
 use tabled::builder::Builder;
-use tabled::settings::object::Columns;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Color, Style, Width};
 
@@ -29,6 +27,8 @@ const ERROR_COLUMN: usize = 5;
 const MIN_ERROR_WIDTH: usize = 16;
 /// Narrowest a connection name is cut to (with the ellipsis).
 const MIN_CONNECTION_WIDTH: usize = 10;
+/// Borders and padding of a rounded table with six columns: seven rules, two spaces a cell.
+const FRAME: usize = 7 + 2 * 6;
 
 /// How a table is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -68,25 +68,43 @@ pub fn write_table(
     views: &[EndpointView],
     style: &TableStyle,
 ) -> io::Result<()> {
-    let rows: Vec<[&str; 6]> = views
-        .iter()
-        .map(|v| {
-            [
-                v.id.as_str(),
-                v.provider.as_str(),
-                v.region.as_str(),
-                v.status.as_str(),
-                v.connection_name.as_str(),
-                v.error.as_str(),
-            ]
-        })
-        .collect();
-    let mut builder = Builder::default();
+    let mut rows: Vec<[String; 6]> = Vec::with_capacity(views.len() + 1);
     if style.headers {
-        builder.push_record(HEADERS);
+        rows.push(HEADERS.map(str::to_string));
     }
-    for row in &rows {
-        builder.push_record(*row);
+    rows.extend(views.iter().map(|v| {
+        [
+            v.id.clone(),
+            v.provider.clone(),
+            v.region.clone(),
+            v.status.clone(),
+            v.connection_name.clone(),
+            v.error.clone(),
+        ]
+    }));
+    let natural: [usize; 6] = std::array::from_fn(|column| {
+        rows.iter()
+            .map(|row| text_width(&row[column]))
+            .max()
+            .unwrap_or(0)
+    });
+    if let Some(width) = style.width {
+        let widths = fitted_widths(natural, width);
+        for row in &mut rows {
+            for (column, cell) in row.iter_mut().enumerate() {
+                if widths[column] < natural[column] {
+                    *cell = if column == CONNECTION_COLUMN {
+                        truncate(cell, widths[column])
+                    } else {
+                        wrap_words(cell, widths[column])
+                    };
+                }
+            }
+        }
+    }
+    let mut builder = Builder::default();
+    for row in rows {
+        builder.push_record(row);
     }
     let mut table = builder.build();
     if style.headers {
@@ -104,54 +122,82 @@ pub fn write_table(
         }
     }
     if let Some(width) = style.width {
-        let natural = |column: usize| {
-            let cells = rows.iter().map(|r| r[column]);
-            let header = style.headers.then_some(HEADERS[column]);
-            header
-                .into_iter()
-                .chain(cells)
-                .map(|c| c.lines().map(|l| l.chars().count()).max().unwrap_or(0))
-                .max()
-                .unwrap_or(0)
-        };
-        fit(
-            &mut table,
-            width,
-            natural(ERROR_COLUMN),
-            natural(CONNECTION_COLUMN),
-        );
+        // A terminal narrower than an id: nothing can be kept whole any more.
+        if table.total_width() > width {
+            table.with(Width::wrap(width).priority(Priority::max(true)));
+        }
     }
     writeln!(out, "{table}")
 }
 
-fn fit(table: &mut Table, width: usize, error_width: usize, connection_width: usize) {
-    let excess = |table: &Table| table.total_width().saturating_sub(width);
-    let over = excess(table);
-    if over == 0 {
-        return;
+fn text_width(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+/// Column widths that fit `width`, given the natural ones, in the order the module comment
+/// gives: the error wraps (not below 16), connection names are cut (not below 10), then every
+/// column but the id gives way, widest first, down to 3.
+pub fn fitted_widths(natural: [usize; 6], width: usize) -> [usize; 6] {
+    let mut widths = natural;
+    let over = |widths: &[usize; 6]| (FRAME + widths.iter().sum::<usize>()).saturating_sub(width);
+    for (column, min) in [
+        (ERROR_COLUMN, MIN_ERROR_WIDTH),
+        (CONNECTION_COLUMN, MIN_CONNECTION_WIDTH),
+    ] {
+        let shrunk = widths[column].saturating_sub(over(&widths)).max(min);
+        widths[column] = shrunk.min(widths[column]);
     }
-    let target = error_width.saturating_sub(over).max(MIN_ERROR_WIDTH);
-    if target < error_width {
-        table.modify(
-            Columns::one(ERROR_COLUMN),
-            Width::wrap(target).keep_words(true),
-        );
-    }
-    let over = excess(table);
-    if over > 0 {
-        let target = connection_width
-            .saturating_sub(over)
-            .max(MIN_CONNECTION_WIDTH);
-        if target < connection_width {
-            table.modify(
-                Columns::one(CONNECTION_COLUMN),
-                Width::truncate(target).suffix("…"),
-            );
+    while over(&widths) > 0 {
+        let widest = widths
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, w)| **w > 3)
+            .max_by_key(|(n, w)| (**w, *n))
+            .map(|(n, _)| n);
+        match widest {
+            Some(column) => widths[column] -= 1,
+            None => break,
         }
     }
-    if excess(table) > 0 {
-        table.with(Width::wrap(width).priority(Priority::max(true)));
+    widths
+}
+
+/// Greedy word wrap; a word longer than the line is split.
+fn wrap_words(text: &str, width: usize) -> String {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut rest: Vec<char> = word.chars().collect();
+        while !rest.is_empty() {
+            let used = line.chars().count();
+            if used > 0 && used + 1 + rest.len() <= width {
+                line.push(' ');
+                line.extend(rest.drain(..));
+            } else if used == 0 && rest.len() <= width {
+                line.extend(rest.drain(..));
+            } else if used > 0 {
+                lines.push(std::mem::take(&mut line));
+            } else {
+                lines.push(rest.drain(..width).collect());
+            }
+        }
     }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Cuts to `width` characters, the last one an ellipsis.
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
@@ -203,19 +249,23 @@ mod tests {
     }
 
     #[test]
-    fn narrow_terminals_cut_connection_names_then_wrap_everything() {
-        let text = render(TableStyle {
-            width: Some(100),
-            ..TableStyle::default()
-        });
-        assert!(widest_line(&text) <= 100, "{text}");
-        assert!(text.contains('…'), "{text}");
-        assert!(text.contains("64b0c0ffee0000000000000a"), "{text}");
+    fn narrow_terminals_cut_connection_names_then_wrap_all_but_ids() {
+        for width in [100, 80, 60] {
+            let text = render(TableStyle {
+                width: Some(width),
+                ..TableStyle::default()
+            });
+            assert!(widest_line(&text) <= width, "{width}:\n{text}");
+            assert!(text.contains('…'), "{width}:\n{text}");
+            for id in ["64b0c0ffee0000000000000a", "64b0c0ffee0000000000000c"] {
+                assert!(text.contains(id), "{width}: ids stay whole:\n{text}");
+            }
+        }
         let tiny = render(TableStyle {
-            width: Some(40),
+            width: Some(30),
             ..TableStyle::default()
         });
-        assert!(widest_line(&tiny) <= 40, "{tiny}");
+        assert!(widest_line(&tiny) <= 30, "{tiny}");
     }
 
     #[test]
@@ -238,6 +288,36 @@ mod tests {
         });
         assert!(!text.contains("CONNECTION NAME"));
         assert_eq!(text.lines().count(), 3 + 2);
+    }
+
+    #[test]
+    fn the_frame_constant_matches_tabled() {
+        let text = render(TableStyle::default());
+        let views = views();
+        let longest = |f: fn(&EndpointView) -> &str, header: &str| {
+            views
+                .iter()
+                .map(|v| f(v).len())
+                .chain([header.len()])
+                .max()
+                .unwrap()
+        };
+        let natural = longest(|v| &v.id, "ID")
+            + longest(|v| &v.provider, "PROVIDER")
+            + longest(|v| &v.region, "REGION")
+            + longest(|v| &v.status, "STATUS")
+            + longest(|v| &v.connection_name, "CONNECTION NAME")
+            + longest(|v| &v.error, "ERROR");
+        assert_eq!(widest_line(&text), FRAME + natural);
+    }
+
+    #[test]
+    fn words_wrap_and_long_words_split() {
+        assert_eq!(wrap_words("a bb ccc dddd", 6), "a bb\nccc\ndddd");
+        assert_eq!(wrap_words("abcdefgh", 3), "abc\ndef\ngh");
+        assert_eq!(wrap_words("", 3), "");
+        assert_eq!(truncate("vpce-0123456789", 8), "vpce-01…");
+        assert_eq!(truncate("short", 8), "short");
     }
 
     #[test]
