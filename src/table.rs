@@ -3,8 +3,9 @@
 //!
 //! Fitting gives way where it loses least: first the ERROR column wraps (it holds long
 //! sentences), then connection names are cut with an ellipsis, and only then does every
-//! column wrap, widest first. Ids, regions and statuses keep their width as long as possible
-//! because people copy them.
+//! column but the id wrap, widest first. Ids stay whole as long as anything else can give,
+//! because people copy them. Cells are wrapped here, before tabled lays them out, so that
+//! lines break between words.
 
 use crate::api::EndpointView;
 use std::io::{self, Write};
