@@ -12,7 +12,10 @@ Environment:
   MONGODB_ATLAS_PUBLIC_API_KEY   public API key (--public-key)
   MONGODB_ATLAS_PRIVATE_API_KEY  private API key (--private-key)
   MONGODB_ATLAS_PROJECT_ID       project id (--project-id)
-  MONGODB_ATLAS_BASE_URL         API host (--base-url), e.g. http://127.0.0.1:8080 for the emulator";
+  MONGODB_ATLAS_BASE_URL         API host (--base-url), e.g. http://127.0.0.1:8080 for the emulator
+  NO_COLOR                       if set and not empty: no colour (unless --color always)
+  CLICOLOR_FORCE                 if set and not 0: colour even when stdout is not a terminal
+  COLUMNS                        width tables fit on a terminal (default: the terminal's)";
 
 #[derive(Debug, Parser)]
 #[command(
