@@ -8,14 +8,22 @@ use crate::regions::Provider;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const ENVIRONMENT_HELP: &str = "\
-Environment:
+Environment (a flag beats its variable; a variable beats the Atlas CLI profile):
   MONGODB_ATLAS_PUBLIC_API_KEY   public API key (--public-key)
   MONGODB_ATLAS_PRIVATE_API_KEY  private API key (--private-key)
+  MONGODB_ATLAS_CLIENT_ID        service account client id (--client-id)
+  MONGODB_ATLAS_CLIENT_SECRET    service account client secret (--client-secret)
   MONGODB_ATLAS_PROJECT_ID       project id (--project-id)
-  MONGODB_ATLAS_BASE_URL         API host (--base-url), e.g. http://127.0.0.1:8080 for the emulator
+  MONGODB_ATLAS_OPS_MANAGER_URL  API host (--base-url)
+  MONGODB_ATLAS_BASE_URL         API host, e.g. http://127.0.0.1:8080 for the emulator
+  MONGODB_ATLAS_PROFILE          Atlas CLI profile to read (--profile)
   NO_COLOR                       if set and not empty: no colour (unless --color always)
   CLICOLOR_FORCE                 if set and not 0: colour even when stdout is not a terminal
-  COLUMNS                        width tables fit on a terminal (default: the terminal's)";
+  COLUMNS                        width tables fit on a terminal (default: the terminal's)
+  The Terraform provider's MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY
+  work too. Where two names exist, the Atlas CLI's wins: MONGODB_ATLAS_*_API_KEY
+  over MONGODB_ATLAS_*_KEY, MONGODB_ATLAS_OPS_MANAGER_URL over MONGODB_ATLAS_BASE_URL.
+`atlas-ear config show` prints every resolved setting and where it came from.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,47 +49,43 @@ fn help_footer() -> String {
 /// Options every command accepts, before or after the subcommand name.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Atlas project (group) id: 24 hexadecimal characters.
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_PROJECT_ID",
-        value_name = "ID"
-    )]
+    /// Atlas project (group) id: 24 hexadecimal characters [env: MONGODB_ATLAS_PROJECT_ID].
+    #[arg(long, global = true, value_name = "ID")]
     pub project_id: Option<String>,
 
     /// Cloud provider whose key store the endpoints reach.
     #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = Provider::Aws)]
     pub provider: Provider,
 
-    /// Public API key (the digest user name).
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_PUBLIC_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// Public API key (the digest user name) [env: MONGODB_ATLAS_PUBLIC_API_KEY].
+    #[arg(long, global = true, value_name = "KEY")]
     pub public_key: Option<String>,
 
-    /// Private API key. Prefer the environment variable: a flag is visible to other local users.
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_PRIVATE_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// Private API key. Prefer the environment variable: a flag is visible to other local users
+    /// [env: MONGODB_ATLAS_PRIVATE_API_KEY].
+    #[arg(long, global = true, value_name = "KEY")]
     pub private_key: Option<String>,
 
-    /// API host [default: https://cloud.mongodb.com].
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_BASE_URL",
-        value_name = "URL"
-    )]
+    /// Service account client id, used instead of an API key [env: MONGODB_ATLAS_CLIENT_ID].
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// Service account client secret. Prefer the environment variable: a flag is visible to
+    /// other local users [env: MONGODB_ATLAS_CLIENT_SECRET].
+    #[arg(long, global = true, value_name = "SECRET")]
+    pub client_secret: Option<String>,
+
+    /// Atlas CLI profile to read from its config.toml [env: MONGODB_ATLAS_PROFILE] [default: default].
+    #[arg(short = 'P', long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// API host [env: MONGODB_ATLAS_OPS_MANAGER_URL or MONGODB_ATLAS_BASE_URL] [default: https://cloud.mongodb.com].
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Use Atlas for Government (https://cloud.mongodbgov.com); an explicit --base-url still wins.
+    #[arg(long, global = true)]
+    pub gov: bool,
 
     /// Resource version sent in the Accept header (application/vnd.atlas.<VERSION>+json).
     #[arg(
@@ -139,10 +143,19 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Print the regions the provider accepts.
     Regions,
+    /// Inspect the configuration: `config show`.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout.
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print each resolved setting, its value (secrets masked) and where it came from.
+    Show,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
 
+mod bearer;
+
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::settings::{Credentials, Settings};
@@ -50,6 +52,8 @@ pub struct ApiClient {
     /// Held by the one request that is fetching a challenge, so concurrent requests wait for
     /// it instead of each paying for a 401 of their own.
     handshake: tokio::sync::Mutex<()>,
+    /// Token state for a service account; `None` with an API key.
+    bearer: Option<bearer::BearerState>,
 }
 
 impl ApiClient {
@@ -63,7 +67,8 @@ impl ApiClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(ApiClient {
+        let bearer = bearer::BearerState::for_credentials(settings, &credentials)?;
+        let client = ApiClient {
             http,
             base_url: settings.base_url.clone(),
             credentials,
@@ -73,7 +78,10 @@ impl ApiClient {
             request_timeout: settings.request_timeout,
             challenge: Mutex::new(None),
             handshake: tokio::sync::Mutex::new(()),
-        })
+            bearer,
+        };
+        client.trace(format_args!("{}", settings.auth_summary()?));
+        Ok(client)
     }
 
     /// The full URL for an API path such as `/api/atlas/v2/groups/...`, keeping any path prefix
@@ -152,10 +160,15 @@ impl ApiClient {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<RawResponse> {
-        let Credentials::ApiKey {
-            public_key,
-            private_key,
-        } = &self.credentials;
+        let (public_key, private_key) = match &self.credentials {
+            Credentials::ApiKey {
+                public_key,
+                private_key,
+            } => (public_key, private_key),
+            Credentials::ServiceAccount { .. } => {
+                return self.send_with_bearer(method, url, body).await;
+            }
+        };
         // The digest `uri` must be exactly what goes on the request line.
         let uri = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),

@@ -1,7 +1,7 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, CreateArgs, DeleteArgs};
+use crate::cli::{Cli, Command, ConfigCommand, CreateArgs, DeleteArgs};
 use crate::client::ApiClient;
 use crate::dry_run::{self, PlannedRequest};
 use crate::errors::{ExitWith, UsageError, exit};
@@ -29,7 +29,17 @@ pub async fn execute(cli: Cli) -> Result<()> {
         Command::Create(args) => create(&settings, &args).await,
         Command::Get(args) => get(&settings, &args.endpoint_id).await,
         Command::Delete(args) => delete(&settings, &args).await,
+        Command::Config(ConfigCommand::Show) => config_show(&settings),
     }
+}
+
+fn config_show(settings: &Settings) -> Result<()> {
+    if settings.presentation.quiet {
+        return Err(UsageError("-q prints ids, and `config show` has none".into()).into());
+    }
+    let flag_given = crate::config_show::flags_from_command_line();
+    let rows = crate::config_show::rows(settings, &flag_given);
+    output::print_config(settings, &rows)
 }
 
 fn regions(settings: &Settings) -> Result<()> {
@@ -99,9 +109,14 @@ fn print_dry_run(
     requests: &[PlannedRequest],
     note: Option<&str>,
 ) -> Result<()> {
+    let auth = match settings.credentials() {
+        Ok(crate::settings::Credentials::ServiceAccount { .. }) => dry_run::CurlAuth::Bearer,
+        _ => dry_run::CurlAuth::Digest,
+    };
     let target = dry_run::Target {
         base_url: settings.base_url.as_str(),
         api_version: &settings.api_version,
+        auth,
     };
     dry_run::print(&mut io::stdout().lock(), requests, &target, note)?;
     Ok(())

@@ -3,8 +3,9 @@
 //!
 //! Commands build a [`PlannedRequest`]; the same value is either sent through the one
 //! `ApiClient` or printed, so the printed command cannot drift from what the tool would send.
-//! The keys are always the documentation's `{PUBLIC-KEY}:{PRIVATE-KEY}` placeholders: a dry
-//! run never prints a secret, and works without keys at all.
+//! The keys are always the documentation's `{PUBLIC-KEY}:{PRIVATE-KEY}` placeholders (for a
+//! service account `{CLIENT-ID}:{CLIENT-SECRET}` and `{ACCESS-TOKEN}`): a dry run never prints
+//! a secret, and works without keys at all.
 
 use crate::client::{ApiClient, ApiResponse};
 use anyhow::Result;
@@ -56,14 +57,27 @@ impl PlannedRequest {
     }
 }
 
-/// What a curl command needs besides the request: where and which API version.
+/// How the printed commands authenticate: as the configured credentials would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlAuth {
+    /// `--user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest` (also when no credentials are set).
+    Digest,
+    /// A token request first, then `Authorization: Bearer {ACCESS-TOKEN}`.
+    Bearer,
+}
+
+/// What a curl command needs besides the request: where, which API version, which auth.
 #[derive(Debug, Clone)]
 pub struct Target<'a> {
     /// Scheme, host and optional path prefix, as in `--base-url`.
     pub base_url: &'a str,
     /// The date of `application/vnd.atlas.<date>+json`.
     pub api_version: &'a str,
+    pub auth: CurlAuth,
 }
+
+/// Said before the token request of a service account.
+pub const TOKEN_NOTE: &str = "service account: first get an access token (the \"access_token\" of the answer) for {ACCESS-TOKEN};\natlas-ear reuses a cached token while it is valid, so it may skip this request.";
 
 /// One request as a multi-line curl command, the way the Atlas documentation writes them.
 pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
@@ -74,7 +88,12 @@ pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
         request.path_and_query
     );
     let mut lines = vec![
-        r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest"#.to_string(),
+        match target.auth {
+            CurlAuth::Digest => r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest"#.to_string(),
+            CurlAuth::Bearer => {
+                r#"curl --header "Authorization: Bearer {ACCESS-TOKEN}""#.to_string()
+            }
+        },
         format!("--header {}", shell_quote(&format!("Accept: {media_type}"))),
     ];
     let body = request.body_text();
@@ -95,17 +114,43 @@ pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
     lines.join(" \\\n  ")
 }
 
-/// Prints each request (with an optional comment line before it) for `--dry-run`.
+/// The service-account token request, as the client sends it.
+pub fn token_command(base_url: &str) -> String {
+    let url = format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        crate::token::TOKEN_PATH
+    );
+    [
+        r#"curl --user "{CLIENT-ID}:{CLIENT-SECRET}""#.to_string(),
+        r#"--header "Accept: application/json""#.to_string(),
+        r#"--header "Content-Type: application/x-www-form-urlencoded""#.to_string(),
+        format!("--request POST {}", shell_quote(&url)),
+        "--data 'grant_type=client_credentials'".to_string(),
+    ]
+    .join(" \\\n  ")
+}
+
+/// Prints each request (with an optional comment before it) for `--dry-run`; with a service
+/// account, the token request comes first.
 pub fn print(
     out: &mut impl Write,
     requests: &[PlannedRequest],
     target: &Target<'_>,
     note: Option<&str>,
 ) -> io::Result<()> {
-    if let Some(note) = note {
-        for line in note.lines() {
+    let comment = |out: &mut dyn Write, text: &str| -> io::Result<()> {
+        for line in text.lines() {
             writeln!(out, "# {line}")?;
         }
+        Ok(())
+    };
+    if target.auth == CurlAuth::Bearer && !requests.is_empty() {
+        comment(out, TOKEN_NOTE)?;
+        writeln!(out, "{}", token_command(target.base_url))?;
+    }
+    if let Some(note) = note {
+        comment(out, note)?;
     }
     for request in requests {
         writeln!(out, "{}", curl_command(request, target))?;
@@ -135,6 +180,7 @@ mod tests {
     const TARGET: Target<'static> = Target {
         base_url: "https://cloud.mongodb.com",
         api_version: "2023-01-01",
+        auth: CurlAuth::Digest,
     };
 
     #[test]
@@ -163,6 +209,7 @@ mod tests {
             &Target {
                 base_url: "http://127.0.0.1:8080/",
                 api_version: "2024-11-13",
+                auth: CurlAuth::Digest,
             },
         );
         assert!(!text.contains("Content-Type"));
@@ -171,6 +218,28 @@ mod tests {
             r#"--request GET "http://127.0.0.1:8080/api/atlas/v2/x?pageNum=1&itemsPerPage=500""#
         ));
         assert!(text.contains("vnd.atlas.2024-11-13+json"));
+    }
+
+    #[test]
+    fn service_accounts_get_a_token_first() {
+        let target = Target {
+            auth: CurlAuth::Bearer,
+            ..TARGET
+        };
+        let mut out = Vec::new();
+        let request = PlannedRequest::new(Method::GET, "/api/atlas/v2/z");
+        print(&mut out, &[request], &target, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let token = text
+            .find("--request POST \"https://cloud.mongodb.com/api/oauth/token\"")
+            .unwrap();
+        let call = text
+            .find(r#"curl --header "Authorization: Bearer {ACCESS-TOKEN}""#)
+            .unwrap();
+        assert!(token < call, "{text}");
+        assert!(text.starts_with("# service account"), "{text}");
+        assert!(text.contains("--data 'grant_type=client_credentials'"));
+        assert!(!text.contains("{PRIVATE-KEY}"));
     }
 
     #[test]

@@ -15,7 +15,14 @@ Examples:
   # CI: keys and project come from MONGODB_ATLAS_* variables; keep the new id for later steps
   ENDPOINT_ID=$(atlas-ear create --region EU_WEST_1 -q) && atlas-ear get \"$ENDPOINT_ID\" --jq .status";
 
-/// Two or three examples per command, the last one for CI.
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  atlas-ear config show
+  atlas-ear config show --profile automation -o json
+  # CI: make sure the job authenticates with the service account
+  test \"$(atlas-ear config show --jq .auth.value)\" = \"service account\"";
+
+/// Two or three examples per command, the last one for CI, keyed by the command's path.
 const COMMAND_EXAMPLES: &[(&str, &str)] = &[
     (
         "create",
@@ -62,6 +69,8 @@ Examples:
   # CI: check a region name before creating an endpoint there
   atlas-ear regions | grep -qx \"$REGION\"",
     ),
+    ("config", CONFIG_EXAMPLES),
+    ("config show", CONFIG_EXAMPLES),
     (
         "completions",
         "\
@@ -82,11 +91,11 @@ Examples:
     ),
 ];
 
-/// The examples of a subcommand, if it has any.
-pub fn examples(command: &str) -> Option<&'static str> {
+/// The examples of a subcommand, by its path (`"list"`, `"config show"`), if it has any.
+pub fn examples(path: &str) -> Option<&'static str> {
     COMMAND_EXAMPLES
         .iter()
-        .find(|(name, _)| *name == command)
+        .find(|(name, _)| *name == path)
         .map(|(_, text)| *text)
 }
 
@@ -98,10 +107,29 @@ pub fn command() -> clap::Command {
         .map(|h| h.to_string())
         .unwrap_or_default();
     cmd = cmd.after_help(format!("{TOP_EXAMPLES}\n\n{footer}"));
-    for (name, text) in COMMAND_EXAMPLES {
-        cmd = cmd.mut_subcommand(*name, |sub| sub.after_help(*text));
+    for (path, text) in COMMAND_EXAMPLES {
+        cmd = with_examples(cmd, &path.split(' ').collect::<Vec<_>>(), text);
     }
     cmd
+}
+
+fn with_examples(cmd: clap::Command, path: &[&str], text: &'static str) -> clap::Command {
+    match path {
+        [] => cmd.after_help(text),
+        [first, rest @ ..] => cmd.mut_subcommand(*first, |sub| with_examples(sub, rest, text)),
+    }
+}
+
+/// Every command and nested command, with its path, `help` left out.
+fn all_subcommands(cmd: &clap::Command) -> Vec<(String, &clap::Command)> {
+    let mut found = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        found.push((sub.get_name().to_string(), sub));
+        for (path, nested) in all_subcommands(sub) {
+            found.push((format!("{} {path}", sub.get_name()), nested));
+        }
+    }
+    found
 }
 
 /// Parses the process's arguments; on a usage error or `--help` prints and exits as clap does.
@@ -128,24 +156,44 @@ pub fn write_man(out: &mut dyn Write) -> io::Result<()> {
     man.render_description_section(out)?;
     man.render_options_section(out)?;
     writeln!(out, ".SH COMMANDS")?;
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        write_command_section(out, sub)?;
+    // Groups such as `config` get no section of their own: their commands have one each.
+    for (path, sub) in all_subcommands(&cmd) {
+        if !sub.has_subcommands() {
+            write_command_section(out, &path, sub)?;
+        }
     }
     if let Some(footer) = cmd.get_after_help() {
         for block in footer.to_string().split("\n\n") {
             let (heading, body) = block.split_once('\n').unwrap_or((block, ""));
-            let heading = match heading.trim_end_matches(':') {
+            // "Environment (a flag beats ...):" becomes ENVIRONMENT; the remark stays as text.
+            let (title, remark) = match heading.split_once(" (") {
+                Some((title, remark)) => (title, Some(remark.trim_end_matches("):"))),
+                None => (heading.trim_end_matches(':'), None),
+            };
+            let title = match title {
                 "Exit codes" => "EXIT STATUS".to_string(),
                 other => other.to_uppercase(),
             };
-            writeln!(out, ".SH {}", roff_quoted(&heading))?;
+            writeln!(out, ".SH {}", roff_quoted(&title))?;
+            if let Some(remark) = remark {
+                writeln!(out, "{}", roff_text(&capitalised(remark)))?;
+                writeln!(out, ".PP")?;
+            }
             write_literal(out, body)?;
         }
     }
     man.render_version_section(out)
 }
 
-fn write_command_section(out: &mut dyn Write, sub: &clap::Command) -> io::Result<()> {
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn write_command_section(out: &mut dyn Write, path: &str, sub: &clap::Command) -> io::Result<()> {
     let usage = sub.clone().render_usage().to_string();
     let usage = usage.trim_start_matches("Usage:").trim();
     writeln!(out, ".SS {}", roff_quoted(usage))?;
@@ -196,7 +244,7 @@ fn write_command_section(out: &mut dyn Write, sub: &clap::Command) -> io::Result
             )?;
         }
     }
-    if let Some(examples) = examples(sub.get_name()) {
+    if let Some(examples) = examples(path) {
         writeln!(out, ".PP\nExamples:")?;
         let (_, body) = examples.split_once('\n').unwrap_or(("", examples));
         write_literal(out, body)?;
@@ -239,19 +287,21 @@ mod tests {
     #[test]
     fn every_command_ends_with_examples_including_a_ci_one() {
         let cmd = command();
-        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-            let text = examples(sub.get_name())
-                .unwrap_or_else(|| panic!("`{}` has no examples in help.rs", sub.get_name()));
-            let commands = text.lines().filter(|l| l.contains("atlas-ear ")).count();
-            assert!((2..=3).contains(&commands), "{}: {text}", sub.get_name());
-            assert!(text.contains("# CI"), "{}: no CI example", sub.get_name());
+        let commands = all_subcommands(&cmd);
+        assert!(commands.len() >= 9, "{}", commands.len());
+        for (path, sub) in &commands {
+            let text =
+                examples(path).unwrap_or_else(|| panic!("`{path}` has no examples in help.rs"));
+            let lines = text.lines().filter(|l| l.contains("atlas-ear ")).count();
+            assert!((2..=3).contains(&lines), "{path}: {text}");
+            assert!(text.contains("# CI"), "{path}: no CI example");
             let after = sub.get_after_help().map(|h| h.to_string());
-            assert_eq!(after.as_deref(), Some(text));
+            assert_eq!(after.as_deref(), Some(text), "{path}");
         }
-        for (name, _) in COMMAND_EXAMPLES {
+        for (path, _) in COMMAND_EXAMPLES {
             assert!(
-                cmd.find_subcommand(name).is_some(),
-                "examples for a command that does not exist: {name}"
+                commands.iter().any(|(p, _)| p == path),
+                "examples for a command that does not exist: {path}"
             );
         }
     }

@@ -7,6 +7,8 @@ pub mod api;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod config_show;
+pub mod credentials;
 pub mod digest;
 pub mod dry_run;
 pub mod errors;
@@ -14,11 +16,14 @@ pub mod help;
 pub mod jq;
 pub mod output;
 pub mod presentation;
+pub mod profile;
 pub mod regions;
 pub mod render;
 pub mod secret;
 pub mod settings;
+pub mod sources;
 pub mod table;
+pub mod token;
 pub mod trace;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's

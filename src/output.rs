@@ -147,6 +147,28 @@ pub fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -
     Ok(())
 }
 
+/// `config show`: its table, its JSON object (which `--jq` filters), or plain
+/// `SETTING<TAB>VALUE<TAB>SOURCE` lines with any notes on stderr.
+pub fn print_config(settings: &Settings, rows: &[crate::config_show::Row]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match settings.output {
+        OutputFormat::Json => {
+            let json = serde_json::to_vec(&crate::config_show::to_json(rows))?;
+            print_json(settings, &json, &mut out)?;
+        }
+        OutputFormat::Plain => {
+            crate::config_show::print_plain(&mut out, rows, settings.presentation.headers)?;
+            for row in rows {
+                if let Some(note) = &row.note {
+                    writeln!(io::stderr(), "{}: {note}", row.name)?;
+                }
+            }
+        }
+        OutputFormat::Table => crate::config_show::print(&mut out, rows, OutputFormat::Table)?,
+    }
+    Ok(())
+}
+
 /// `--jq` needs a JSON document; a command that prints none refuses it before any request.
 pub fn refuse_jq(settings: &Settings, command: &str) -> Result<(), UsageError> {
     if settings.presentation.jq.is_some() {

@@ -1,15 +1,29 @@
-//! Turns raw flags and environment into one validated [`Settings`] before any I/O.
+//! Turns raw flags, environment and Atlas CLI profile into one validated [`Settings`] before
+//! any request.
 //!
-//! Every check that can be made locally is made here, with a message that names the flag and
-//! the environment variable to fix, so a bad invocation never costs a request.
+//! Precedence is resolved here, per setting: flag > environment > profile > default
+//! (`sources.rs` holds the rule, `profile.rs` reads the profile, `credentials.rs` picks between
+//! an API key and a service account). Every check that can be made locally is made here, with a
+//! message that names the flag and the environment variable to fix, so a bad invocation never
+//! costs a request.
 
 use crate::cli::{GlobalArgs, OutputFormat};
+use crate::credentials::CredentialParts;
 use crate::errors::UsageError;
+use crate::profile::{self, ProfileChoice, ProfileKey, Service};
 use crate::regions::Provider;
 use crate::secret::Secret;
+use crate::sources::{Env, Source, Sourced, layered};
 use reqwest::Url;
+use std::path::PathBuf;
 
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+/// Atlas for Government (`--gov`, or a profile with `service = "cloudgov"`).
+pub const GOV_BASE_URL: &str = "https://cloud.mongodbgov.com";
+/// The Atlas CLI's variable wins over the Terraform provider's when both are set.
+pub const BASE_URL_VARS: &[&str] = &["MONGODB_ATLAS_OPS_MANAGER_URL", "MONGODB_ATLAS_BASE_URL"];
+pub const PROJECT_ID_VARS: &[&str] = &["MONGODB_ATLAS_PROJECT_ID"];
+pub const PROFILE_VAR: &str = "MONGODB_ATLAS_PROFILE";
 
 /// How requests prove who is calling.
 #[derive(Debug, Clone)]
@@ -19,6 +33,24 @@ pub enum Credentials {
         public_key: String,
         private_key: Secret,
     },
+    /// Service-account client credentials, exchanged for a bearer token (`token.rs`).
+    ServiceAccount {
+        client_id: String,
+        client_secret: Secret,
+    },
+}
+
+/// Where each credential and target setting came from, for `config show`.
+#[derive(Debug)]
+pub struct Provenance {
+    pub profile: ProfileChoice,
+    /// The Atlas CLI configuration file looked at, if its location is known.
+    pub profile_file: Option<PathBuf>,
+    /// Whether the chosen profile was found in that file.
+    pub profile_found: bool,
+    pub base_url: Source,
+    pub project_id: Option<Sourced<String>>,
+    pub credentials: CredentialParts,
 }
 
 /// Everything a command needs to talk to Atlas, checked.
@@ -40,23 +72,41 @@ pub struct Settings {
     pub retries: u32,
     /// Per-request time limit, connect included (`--request-timeout`).
     pub request_timeout: std::time::Duration,
+    /// Directory of the service-account token cache; `None` when no cache directory is known.
+    pub token_cache_dir: Option<PathBuf>,
+    pub provenance: Provenance,
     project_id: Result<String, UsageError>,
-    credentials: Result<Credentials, UsageError>,
+    credentials: Result<crate::credentials::Chosen, UsageError>,
 }
 
 impl Settings {
     /// Resolves the global flags. Project id and credentials are checked here but only
     /// reported when a command needs them, so `regions` works without keys.
     pub fn resolve(args: &GlobalArgs) -> Result<Settings, UsageError> {
-        let base_url = parse_base_url(args.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        Settings::resolve_in(args, &Env::from_process())
+    }
+
+    /// [`Settings::resolve`] against a given environment snapshot.
+    pub fn resolve_in(args: &GlobalArgs, env: &Env) -> Result<Settings, UsageError> {
+        let choice = profile_choice(args, env)?;
+        let profile_file = profile::config_file_path(env);
+        let profile = profile::load(profile_file.as_deref(), &choice)?;
+        let base_url = resolve_base_url(args, env, profile.as_ref())?;
         validate_api_version(&args.api_version)?;
         let (output, presentation) = crate::presentation::resolve(
             args.output,
             &args.presentation,
             &crate::presentation::Environment::current(),
         )?;
+        let project_id = layered(
+            ("--project-id", args.project_id.as_deref()),
+            env,
+            PROJECT_ID_VARS,
+            profile.as_ref().map(|p| (p, ProfileKey::ProjectId)),
+        )?;
+        let parts = CredentialParts::gather(args, env, profile.as_ref())?;
         Ok(Settings {
-            base_url,
+            base_url: base_url.value,
             api_version: args.api_version.clone(),
             provider: args.provider,
             output,
@@ -65,8 +115,17 @@ impl Settings {
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
-            project_id: resolve_project_id(args.project_id.as_deref()),
-            credentials: resolve_credentials(args),
+            token_cache_dir: crate::token::cache_dir(env),
+            project_id: resolve_project_id(project_id.as_ref()),
+            credentials: parts.choose(profile.as_ref()),
+            provenance: Provenance {
+                profile_found: profile.is_some(),
+                profile: choice,
+                profile_file,
+                base_url: base_url.source,
+                project_id,
+                credentials: parts,
+            },
         })
     }
 
@@ -80,10 +139,77 @@ impl Settings {
 
     pub fn credentials(&self) -> Result<&Credentials, UsageError> {
         match &self.credentials {
-            Ok(c) => Ok(c),
+            Ok(c) => Ok(&c.credentials),
             Err(e) => Err(UsageError(e.0.clone())),
         }
     }
+
+    /// One line saying which credential kind is used and where it came from (never a secret).
+    pub fn auth_summary(&self) -> Result<&str, UsageError> {
+        match &self.credentials {
+            Ok(c) => Ok(&c.summary),
+            Err(e) => Err(UsageError(e.0.clone())),
+        }
+    }
+}
+
+/// `--profile`/`-P`, else `MONGODB_ATLAS_PROFILE`, else `default`.
+fn profile_choice(args: &GlobalArgs, env: &Env) -> Result<ProfileChoice, UsageError> {
+    let chosen = layered(
+        ("--profile", args.profile.as_deref()),
+        env,
+        &[PROFILE_VAR],
+        None,
+    )?;
+    Ok(match chosen {
+        Some(Sourced { value, source }) => ProfileChoice {
+            name: value,
+            source,
+        },
+        None => ProfileChoice {
+            name: profile::DEFAULT_PROFILE.to_string(),
+            source: Source::Default,
+        },
+    })
+}
+
+/// `--base-url`, then `--gov`, then the environment, then the profile's `ops_manager_url`,
+/// then its `service = "cloudgov"`, then commercial Atlas. `--gov` is a flag, so it beats a
+/// base URL from the environment or a profile; only `--base-url` beats it.
+fn resolve_base_url(
+    args: &GlobalArgs,
+    env: &Env,
+    profile: Option<&profile::Profile>,
+) -> Result<Sourced<Url>, UsageError> {
+    let flag = args.base_url.as_deref().filter(|v| !v.is_empty());
+    let chosen = match flag {
+        Some(value) => Sourced::new(value.to_string(), Source::Flag("--base-url")),
+        None if args.gov => Sourced::new(GOV_BASE_URL.to_string(), Source::Flag("--gov")),
+        None => {
+            let layered_value = layered(
+                ("--base-url", None),
+                env,
+                BASE_URL_VARS,
+                profile.map(|p| (p, ProfileKey::OpsManagerUrl)),
+            )?;
+            match (layered_value, profile) {
+                (Some(found), _) => found,
+                (None, Some(p)) if p.service() == Some(Service::CloudGov) => {
+                    Sourced::new(GOV_BASE_URL.to_string(), p.source(ProfileKey::Service))
+                }
+                _ => Sourced::new(DEFAULT_BASE_URL.to_string(), Source::Default),
+            }
+        }
+    };
+    let what = match &chosen.source {
+        Source::Flag(_) | Source::Default => "--base-url / MONGODB_ATLAS_BASE_URL".to_string(),
+        Source::Env(name) if *name == "MONGODB_ATLAS_BASE_URL" => {
+            "--base-url / MONGODB_ATLAS_BASE_URL".to_string()
+        }
+        other => other.to_string(),
+    };
+    let url = parse_base_url_from(&chosen.value, &what)?;
+    Ok(Sourced::new(url, chosen.source))
 }
 
 /// Reads durations written like `300ms`, `30s`, `2m` or `1h 30m`; zero is refused.
@@ -113,43 +239,29 @@ pub fn validate_object_id(value: &str, what: &str) -> Result<(), UsageError> {
     }
 }
 
-fn resolve_project_id(value: Option<&str>) -> Result<String, UsageError> {
-    let Some(id) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+fn resolve_project_id(value: Option<&Sourced<String>>) -> Result<String, UsageError> {
+    let Some(found) = value.filter(|v| !v.value.trim().is_empty()) else {
         return Err(UsageError(
-            "no project id: pass --project-id or set MONGODB_ATLAS_PROJECT_ID".into(),
+            "no project id: pass --project-id or set MONGODB_ATLAS_PROJECT_ID (or project_id in an Atlas CLI profile)".into(),
         ));
     };
-    validate_object_id(
-        id,
-        "the project id (--project-id / MONGODB_ATLAS_PROJECT_ID)",
-    )?;
+    let id = found.value.trim();
+    let what = match &found.source {
+        Source::Profile { .. } => format!("the project id from {}", found.source),
+        _ => "the project id (--project-id / MONGODB_ATLAS_PROJECT_ID)".to_string(),
+    };
+    validate_object_id(id, &what)?;
     Ok(id.to_string())
-}
-
-fn resolve_credentials(args: &GlobalArgs) -> Result<Credentials, UsageError> {
-    let public = args.public_key.as_deref().filter(|v| !v.is_empty());
-    let private = args.private_key.as_deref().filter(|v| !v.is_empty());
-    match (public, private) {
-        (Some(public), Some(private)) => Ok(Credentials::ApiKey {
-            public_key: public.to_string(),
-            private_key: Secret::new(private),
-        }),
-        (None, None) => Err(UsageError(
-            "no credentials: pass --public-key and --private-key, or set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY".into(),
-        )),
-        (Some(_), None) => Err(UsageError(
-            "a public key was given but no private key: pass --private-key or set MONGODB_ATLAS_PRIVATE_API_KEY".into(),
-        )),
-        (None, Some(_)) => Err(UsageError(
-            "a private key was given but no public key: pass --public-key or set MONGODB_ATLAS_PUBLIC_API_KEY".into(),
-        )),
-    }
 }
 
 /// Accepts `https://host[:port][/prefix]`, and plain `http://` only for this machine, where
 /// the emulator runs: anything else would send keys and tokens over the network in clear.
 pub fn parse_base_url(value: &str) -> Result<Url, UsageError> {
-    let source = "--base-url / MONGODB_ATLAS_BASE_URL";
+    parse_base_url_from(value, "--base-url / MONGODB_ATLAS_BASE_URL")
+}
+
+/// [`parse_base_url`], naming `source` (where the value came from) in any error.
+pub fn parse_base_url_from(value: &str, source: &str) -> Result<Url, UsageError> {
     let url = Url::parse(value.trim()).map_err(|e| {
         UsageError(format!(
             "{source} must be an http(s) URL like https://cloud.mongodb.com, got '{}' ({e})",
@@ -233,6 +345,17 @@ mod tests {
         assert!(validate_object_id("32B6E34B3D91647ABB20E7B8", "x").is_err());
         assert!(validate_object_id("32b6e34b3d91647abb20e7b", "x").is_err());
         assert!(validate_object_id("é2b6e34b3d91647abb20e7b8", "x").is_err());
+    }
+
+    #[test]
+    fn debug_output_masks_the_private_key() {
+        let credentials = Credentials::ApiKey {
+            public_key: "pub".into(),
+            private_key: Secret::new("very-private-value"),
+        };
+        let printed = format!("{credentials:?}");
+        assert!(printed.contains("pub"));
+        assert!(!printed.contains("very-private-value"));
     }
 
     #[test]

@@ -128,3 +128,50 @@ fn expired_nonce_costs_exactly_one_extra_request() {
     let statuses: Vec<u16> = api_requests(&emu).iter().map(|r| r.status).collect();
     assert_eq!(statuses, vec![401, 200, 401, 200]);
 }
+
+#[test]
+fn forbidden_exits_3_with_the_role_hint() {
+    let emu = emulator();
+    emu.inject(Fault {
+        route: Route::List,
+        kind: FaultKind::Status {
+            status: 403,
+            retry_after: None,
+        },
+        count: 1,
+    });
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).arg("list"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("403"), "{}", out.stderr);
+    assert!(out.stderr.contains("Project Owner"), "{}", out.stderr);
+}
+
+#[test]
+fn unaccepted_api_version_exits_5_with_the_version_hint() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["list", "--api-version", "2099-01-01"]));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stderr.contains("406"), "{}", out.stderr);
+    assert!(out.stderr.contains("--api-version"), "{}", out.stderr);
+}
+
+#[test]
+fn rate_limited_without_retries_exits_5_with_the_hint() {
+    let emu = emulator();
+    emu.inject(Fault {
+        route: Route::List,
+        kind: FaultKind::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+        count: 1,
+    });
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["list", "--retries", "0"]));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stderr.contains("429"), "{}", out.stderr);
+    assert!(out.stderr.contains("RATE_LIMITED"), "{}", out.stderr);
+    assert!(out.stderr.contains("rate limited"), "{}", out.stderr);
+}

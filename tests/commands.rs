@@ -269,3 +269,22 @@ fn regions_lists_the_provider_regions_without_credentials() {
     assert_eq!(out.stdout.lines().count(), 56);
     assert!(out.stdout.lines().any(|l| l == "US_GOV_TEXAS"));
 }
+
+#[test]
+fn keys_can_be_given_as_flags() {
+    let emu = emulator();
+    let home = scratch_home();
+    let mut cmd = atlas(&emu, &home);
+    cmd.env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+        .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+        .args([
+            "list",
+            "--public-key",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+            "--private-key",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        ]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(api_requests(&emu).len(), 2);
+}

@@ -195,3 +195,54 @@ fn pasted_delete_requests_deletion() {
     assert_eq!(delete.method, "DELETE");
     assert_eq!(delete.status, 204);
 }
+
+#[test]
+fn service_account_dry_run_gets_a_token_then_uses_it() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "ACTIVE");
+    let home = scratch_home();
+    let service_account_dry_run = |endpoint: &str| {
+        let out = run(atlas(&emu, &home)
+            .env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+            .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+            .env(
+                "MONGODB_ATLAS_CLIENT_ID",
+                atlas_ear_emulator::DEMO_CLIENT_ID,
+            )
+            .env(
+                "MONGODB_ATLAS_CLIENT_SECRET",
+                atlas_ear_emulator::DEMO_CLIENT_SECRET,
+            )
+            .args(["get", endpoint, "--dry-run"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let fixed = service_account_dry_run("64b0c0ffee00000000000001");
+    insta::assert_snapshot!("dry_run_service_account", stable(&emu, &fixed));
+    let printed = service_account_dry_run(&id);
+    assert!(emu.requests().is_empty());
+    assert_eq!(emu.tokens_issued(), 0);
+
+    // Paste both commands: the token request with the real client id and secret, then the
+    // API call with the token it returned.
+    let without_comments: Vec<&str> = printed.lines().filter(|l| !l.starts_with('#')).collect();
+    let without_comments = without_comments.join("\n");
+    let commands: Vec<&str> = without_comments.split("\ncurl ").collect();
+    assert_eq!(commands.len(), 2, "{printed}");
+    let token_command = commands[0].replace(
+        "{CLIENT-ID}:{CLIENT-SECRET}",
+        &format!(
+            "{}:{}",
+            atlas_ear_emulator::DEMO_CLIENT_ID,
+            atlas_ear_emulator::DEMO_CLIENT_SECRET
+        ),
+    );
+    let answer = json(&paste_into_curl(&token_command));
+    let token = answer["access_token"].as_str().expect("a token");
+    assert_eq!(emu.tokens_issued(), 1);
+    let call = format!("curl {}", commands[1]).replace("{ACCESS-TOKEN}", token);
+    let by_curl = paste_into_curl(&call);
+    let by_tool = run(atlas(&emu, &home).args(["get", &id, "-o", "json"]));
+    assert_eq!(by_tool.code, 0, "{}", by_tool.stderr);
+    assert_eq!(by_curl.trim_end(), by_tool.stdout.trim_end());
+}

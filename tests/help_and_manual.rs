@@ -12,12 +12,14 @@ fn stdout_of(args: &[&str]) -> String {
     out.stdout
 }
 
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 9] = [
     "create",
     "list",
     "get",
     "delete",
     "regions",
+    "config",
+    "config show",
     "completions",
     "man",
 ];
@@ -25,13 +27,15 @@ const COMMANDS: [&str; 7] = [
 #[test]
 fn help_texts() {
     let top = stdout_of(&["--help"]);
-    for section in ["Examples:", "Environment:", "Exit codes:"] {
+    for section in ["\nExamples:\n", "\nEnvironment", "\nExit codes:\n"] {
         assert!(top.contains(section), "{section} missing");
     }
     insta::assert_snapshot!("help_top", top);
     insta::assert_snapshot!("help_top_short", stdout_of(&["-h"]));
     for command in COMMANDS {
-        let text = stdout_of(&[command, "--help"]);
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let text = stdout_of(&args);
         let examples = text
             .rsplit_once("\nExamples:\n")
             .unwrap_or_else(|| panic!("{command} --help has no examples"))
@@ -41,7 +45,7 @@ fn help_texts() {
             !examples.contains("\n\n"),
             "{command}: examples are the last section"
         );
-        insta::assert_snapshot!(format!("help_{command}"), text);
+        insta::assert_snapshot!(format!("help_{}", command.replace(' ', "_")), text);
     }
 }
 

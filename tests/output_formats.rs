@@ -226,3 +226,40 @@ fn regions_in_every_mode() {
     let json_out = run(bare(&home).args(["regions", "-o", "json"]));
     assert_eq!(json(&json_out.stdout).as_array().unwrap().len(), 39);
 }
+
+#[test]
+fn config_show_in_plain_and_through_jq() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["config", "show", "-o", "plain"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "SETTING\tVALUE\tSOURCE");
+    let project = lines
+        .iter()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|f| f[0] == "project_id")
+        .expect("a project_id line");
+    assert_eq!(project.len(), 3);
+    assert_eq!(project[1], PROJECT);
+    assert!(
+        project[2].contains("MONGODB_ATLAS_PROJECT_ID"),
+        "{project:?}"
+    );
+    assert!(
+        out.stdout.contains("private_key\t********\t"),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(atlas(&emu, &home).args(["config", "show", "--jq", ".project_id.value"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{PROJECT}\n"));
+
+    let out = run(atlas(&emu, &home).args(["config", "show", "-o", "plain", "--no-headers"]));
+    assert!(out.stdout.lines().all(|l| !l.starts_with("SETTING")));
+
+    let out = run(atlas(&emu, &home).args(["config", "show", "-q"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(emu.requests().is_empty());
+}

@@ -48,6 +48,7 @@ pub(crate) fn authenticate(shared: &Shared, request: &Incoming, pretty: bool) ->
         password: &shared.config.private_key,
         algorithm: shared.config.algorithm,
         nonce_lifetime: shared.config.nonce_lifetime,
+        strict_nc_order: shared.config.strict_nc_order,
     };
     let uri = request.path_and_query();
     let verdict = {

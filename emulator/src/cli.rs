@@ -39,6 +39,11 @@ pub struct Cli {
     #[arg(long, default_value = "5m", value_parser = parse_duration)]
     pub nonce_lifetime: Duration,
 
+    /// Refuse a digest nc lower than one already accepted, even if unused (default: only reuse
+    /// is refused, so concurrent requests that arrive out of order pass).
+    #[arg(long)]
+    pub strict_nc_order: bool,
+
     /// Digest algorithm offered in the challenge and accepted.
     #[arg(long, value_enum, default_value_t = AlgorithmArg::Md5)]
     pub algorithm: AlgorithmArg,
@@ -86,6 +91,7 @@ impl Cli {
             settle_after: self.settle_after,
             latency: self.latency,
             nonce_lifetime: self.nonce_lifetime,
+            strict_nc_order: self.strict_nc_order,
             algorithm: match self.algorithm {
                 AlgorithmArg::Md5 => DigestAlgorithm::Md5,
                 AlgorithmArg::Sha256 => DigestAlgorithm::Sha256,

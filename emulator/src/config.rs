@@ -23,6 +23,9 @@ pub struct Config {
     pub latency: Duration,
     /// How long a digest nonce stays valid; after that a correct answer gets `stale=true`.
     pub nonce_lifetime: Duration,
+    /// Refuse an `nc` lower than one already accepted even if it was never used. Off by default:
+    /// requests sent concurrently may arrive out of order, and RFC 7616 only forbids reuse.
+    pub strict_nc_order: bool,
     /// The digest algorithm the challenge offers and the only one accepted.
     pub algorithm: DigestAlgorithm,
     /// `(client_id, client_secret)` accepted by the token endpoint; `None` disables it.
@@ -68,6 +71,7 @@ impl Default for Config {
             settle_after: Duration::from_secs(3),
             latency: Duration::ZERO,
             nonce_lifetime: Duration::from_secs(300),
+            strict_nc_order: false,
             algorithm: DigestAlgorithm::Md5,
             service_account: Some((DEMO_CLIENT_ID.to_string(), DEMO_CLIENT_SECRET.to_string())),
             token_lifetime: Duration::from_secs(3600),
@@ -98,6 +102,7 @@ impl fmt::Debug for Config {
             .field("settle_after", &self.settle_after)
             .field("latency", &self.latency)
             .field("nonce_lifetime", &self.nonce_lifetime)
+            .field("strict_nc_order", &self.strict_nc_order)
             .field("algorithm", &self.algorithm)
             .field("service_account", &service_account)
             .field("token_lifetime", &self.token_lifetime)

@@ -56,6 +56,10 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
             lock(&shared.nonces).expire_all();
             Ok(Reply::empty(204))
         }
+        ("POST", ["tokens", "expire"]) => {
+            lock(&shared.tokens).expire_all();
+            Ok(Reply::empty(204))
+        }
         _ => Err(ApiError::new(
             404,
             "RESOURCE_NOT_FOUND",

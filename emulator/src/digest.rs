@@ -25,7 +25,12 @@ pub(crate) fn challenge(nonce: &str, algorithm: DigestAlgorithm, stale: bool) ->
     )
 }
 
-/// Every nonce issued, with the highest `nc` seen for it.
+/// How far below the highest accepted `nc` an unseen `nc` is still accepted (in-order mode off).
+/// A client with several requests in flight on separate connections numbers them in order, but
+/// they may arrive out of order; RFC 7616 asks only that the same `nc` is never accepted twice.
+pub(crate) const NC_WINDOW: u32 = 64;
+
+/// Every nonce issued, with the `nc` values accepted for it.
 #[derive(Default)]
 pub(crate) struct NonceBook {
     nonces: HashMap<String, NonceState>,
@@ -33,7 +38,10 @@ pub(crate) struct NonceBook {
 
 struct NonceState {
     issued: Instant,
+    /// Highest `nc` accepted so far (0: none yet).
     last_nc: u32,
+    /// Bit `i` set: `last_nc - i` was accepted. Remembers the last [`NC_WINDOW`] values.
+    seen: u64,
     /// Set by `expire_all` and by nonce rotation.
     invalidated: bool,
 }
@@ -63,6 +71,7 @@ impl NonceBook {
             NonceState {
                 issued: now,
                 last_nc: 0,
+                seen: 0,
                 invalidated: false,
             },
         );
@@ -83,18 +92,38 @@ impl NonceBook {
         }
     }
 
-    /// Checks a nonce and records `nc` when it is accepted.
-    fn check(&mut self, nonce: &str, nc: u32, now: Instant, lifetime: Duration) -> NonceCheck {
+    /// Checks a nonce and records `nc` when it is accepted. With `in_order`, `nc` must exceed
+    /// every `nc` accepted before; otherwise an unseen `nc` within [`NC_WINDOW`] of the highest is
+    /// accepted too. Either way a replayed `nc` is refused.
+    fn check(
+        &mut self,
+        nonce: &str,
+        nc: u32,
+        now: Instant,
+        lifetime: Duration,
+        in_order: bool,
+    ) -> NonceCheck {
         let Some(state) = self.nonces.get_mut(nonce) else {
             return NonceCheck::Unknown;
         };
         if state.invalidated || now.saturating_duration_since(state.issued) >= lifetime {
             return NonceCheck::Stale;
         }
-        if nc <= state.last_nc {
+        if nc == 0 {
             return NonceCheck::Replayed;
         }
-        state.last_nc = nc;
+        if nc > state.last_nc {
+            let shift = nc - state.last_nc;
+            state.seen = if shift >= 64 { 0 } else { state.seen << shift };
+            state.seen |= 1;
+            state.last_nc = nc;
+            return NonceCheck::Fresh;
+        }
+        let behind = state.last_nc - nc;
+        if in_order || behind >= NC_WINDOW || state.seen & (1u64 << behind) != 0 {
+            return NonceCheck::Replayed;
+        }
+        state.seen |= 1u64 << behind;
         NonceCheck::Fresh
     }
 }
@@ -105,6 +134,8 @@ pub(crate) struct DigestCredentials<'a> {
     pub password: &'a str,
     pub algorithm: DigestAlgorithm,
     pub nonce_lifetime: Duration,
+    /// Require `nc` to increase strictly, refusing out-of-order arrivals too.
+    pub strict_nc_order: bool,
 }
 
 /// The outcome of checking one `Authorization: Digest` header.
@@ -186,7 +217,13 @@ pub(crate) fn verify(
     ) {
         return reject("wrong response (key or method)");
     }
-    match book.check(nonce, nc, now, credentials.nonce_lifetime) {
+    match book.check(
+        nonce,
+        nc,
+        now,
+        credentials.nonce_lifetime,
+        credentials.strict_nc_order,
+    ) {
         NonceCheck::Fresh => Verdict::Accepted {
             nonce: nonce.to_string(),
         },
@@ -194,7 +231,7 @@ pub(crate) fn verify(
             stale: true,
             reason: "stale nonce",
         },
-        NonceCheck::Replayed => reject("nc did not increase (replayed request)"),
+        NonceCheck::Replayed => reject("nc already used (replayed request)"),
         NonceCheck::Unknown => reject("unknown nonce"),
     }
 }
@@ -276,6 +313,7 @@ mod tests {
             password: "pass",
             algorithm: DigestAlgorithm::Md5,
             nonce_lifetime: LIFETIME,
+            strict_nc_order: false,
         }
     }
 

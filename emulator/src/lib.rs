@@ -173,6 +173,12 @@ impl Emulator {
         lock(&self.shared.nonces).expire_all();
     }
 
+    /// Expires every bearer token issued so far: requests using them get 401. Lets a client's
+    /// cached-token refresh be tested without waiting for a token's lifetime to pass.
+    pub fn expire_tokens(&self) {
+        lock(&self.shared.tokens).expire_all();
+    }
+
     /// Endpoints created from now on in this region end `FAILED` with `message` as `errorMessage`.
     pub fn fail_region(&self, provider: &str, region: &str, message: &str) {
         lock(&self.shared.store).fail_region(provider, region, message);

@@ -44,6 +44,12 @@ impl TokenBook {
     pub fn issued_total(&self) -> usize {
         self.issued_total
     }
+
+    /// Every token issued so far stops being valid, as if its lifetime had passed; clients
+    /// holding one get 401 and must fetch a new token.
+    pub fn expire_all(&mut self) {
+        self.tokens.clear();
+    }
 }
 
 /// Answers the token endpoint. Order: Basic credentials (401), `Content-Type` (415), form body

@@ -75,7 +75,7 @@ async fn an_unauthenticated_request_gets_the_atlas_challenge() {
 }
 
 #[tokio::test]
-async fn the_right_key_is_accepted_and_nc_must_strictly_increase() {
+async fn the_right_key_is_accepted_and_a_used_nc_never_again() {
     let emulator = start(slow_config());
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
@@ -92,7 +92,43 @@ async fn the_right_key_is_accepted_and_nc_must_strictly_increase() {
         get_with(&emulator, &path, Some(&second)).await.status(),
         StatusCode::OK
     );
-    // Skipping ahead is fine, going back is not.
+    // Skipping ahead is fine; an unseen nc that arrives late (out of order) is fine once; a
+    // used one never is, nor one further back than the window.
+    let accepted = |status: StatusCode| assert_eq!(status, StatusCode::OK);
+    accepted(
+        get_with(&emulator, &path, Some(&answer(&nonce, 9, "GET", &path)))
+            .await
+            .status(),
+    );
+    accepted(
+        get_with(&emulator, &path, Some(&answer(&nonce, 5, "GET", &path)))
+            .await
+            .status(),
+    );
+    challenge_of(
+        get_with(&emulator, &path, Some(&answer(&nonce, 5, "GET", &path))).await,
+        "MD5",
+    )
+    .await;
+    accepted(
+        get_with(&emulator, &path, Some(&answer(&nonce, 200, "GET", &path)))
+            .await
+            .status(),
+    );
+    challenge_of(
+        get_with(&emulator, &path, Some(&answer(&nonce, 100, "GET", &path))).await,
+        "MD5",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn strict_nc_order_refuses_any_step_back() {
+    let mut config = slow_config();
+    config.strict_nc_order = true;
+    let emulator = start(config);
+    let path = list_path(GROUP, "AWS");
+    let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
     assert_eq!(
         get_with(&emulator, &path, Some(&answer(&nonce, 9, "GET", &path)))
             .await

@@ -1,0 +1,86 @@
+//! Behaviour that depends on a terminal, driven through a real pseudo-terminal made by
+//! util-linux `script` (its BSD namesake on macOS takes other arguments, hence Linux only).
+#![cfg(target_os = "linux")]
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs `atlas-ear ARGS` on a pseudo-terminal, typing `input`, and returns (exit code, output).
+fn on_terminal(
+    emu: &Emulator,
+    home: &tempfile::TempDir,
+    args: &[&str],
+    input: &str,
+) -> (i32, String) {
+    let binary = assert_cmd::cargo::cargo_bin("atlas-ear");
+    let command_line = std::iter::once(binary.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .args(["-qfec", &command_line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux runs");
+    // What we type waits in the terminal's input buffer until the prompt reads it.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert_no_secret(&Run {
+        code: 0,
+        stdout: text.clone(),
+        stderr: String::new(),
+    });
+    (output.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn delete_asks_on_a_terminal_and_yes_deletes() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    let home = scratch_home();
+    let (code, text) = on_terminal(&emu, &home, &["delete", &id], "y\n");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("[y/N]"), "prompt expected: {text}");
+    assert!(text.contains("Deletion requested"), "{text}");
+    assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "DELETING");
+}
+
+#[test]
+fn delete_on_a_terminal_declined_sends_nothing() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    let home = scratch_home();
+    let (code, text) = on_terminal(&emu, &home, &["delete", &id], "n\n");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("cancelled"), "{text}");
+    assert!(api_requests(&emu).is_empty());
+    assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "ACTIVE");
+}
