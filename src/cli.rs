@@ -115,6 +115,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
     pub request_timeout: String,
 
+    /// Do not read or write the digest challenge cache, so this run pays its own handshake (one
+    /// extra round trip).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Trace requests on stderr: -v method, URL, status, time, retries and rate limits; -vv adds
     /// headers (Authorization redacted) and bodies.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -133,7 +138,7 @@ pub enum OutputFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a private endpoint in a region (Atlas answers INITIATING; it settles later).
+    /// Create private endpoints in one or more regions (Atlas answers INITIATING; they settle later).
     Create(CreateArgs),
     /// List the project's private endpoints for the provider (every page).
     List,
@@ -141,6 +146,8 @@ pub enum Command {
     Get(EndpointArg),
     /// Request deletion of a private endpoint (it moves to DELETING, then disappears).
     Delete(DeleteArgs),
+    /// Wait until existing endpoints are settled, active or deleted.
+    Wait(WaitArgs),
     /// Print the regions the provider accepts.
     Regions,
     /// Inspect the configuration: `config show`.
@@ -167,9 +174,69 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// Region for the endpoint, e.g. US_EAST_1 (AWS) or US_CENTRAL (Azure); `us-east-1` works too.
-    #[arg(long, required = true, value_name = "REGION")]
-    pub region: String,
+    /// Region for an endpoint, e.g. US_EAST_1 (AWS) or US_CENTRAL (Azure); `us-east-1` works too.
+    /// Repeat it or separate regions with commas to create one endpoint per region.
+    #[arg(
+        long,
+        required = true,
+        value_name = "REGION",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append
+    )]
+    pub region: Vec<String>,
+
+    /// List the provider's endpoints first and do not create a region that already has one
+    /// (in any status but DELETING); it is reported as existing instead.
+    #[arg(long)]
+    pub skip_existing: bool,
+
+    /// Send a region that is not in the provider's known list (Atlas adds regions over time).
+    #[arg(long)]
+    pub allow_unknown_region: bool,
+
+    /// Wait until every endpoint is settled: ACTIVE, PENDING_ACCEPTANCE (Azure) or FAILED.
+    #[arg(long)]
+    pub wait: bool,
+
+    #[command(flatten)]
+    pub timing: WaitTiming,
+}
+
+/// How long and how often a wait polls; shared by `create --wait`, `delete --wait` and `wait`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WaitTiming {
+    /// Stop waiting after this long, e.g. 30m (exit 7) [default: 15m].
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Time between status polls, e.g. 30s, with jitter; the first poll comes sooner [default: 10s].
+    #[arg(long, value_name = "DURATION")]
+    pub interval: Option<String>,
+}
+
+/// What `wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaitGoal {
+    /// ACTIVE or PENDING_ACCEPTANCE (success), or FAILED (failure).
+    Settled,
+    /// ACTIVE only (FAILED is a failure).
+    Active,
+    /// Gone: Atlas answers 404 for the endpoint.
+    Deleted,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Endpoint ids: 24 hexadecimal characters each, as `list` shows.
+    #[arg(value_name = "ENDPOINT_ID", required = true)]
+    pub endpoint_ids: Vec<String>,
+
+    /// The state to wait for.
+    #[arg(long = "for", value_enum, default_value_t = WaitGoal::Settled, value_name = "STATE")]
+    pub goal: WaitGoal,
+
+    #[command(flatten)]
+    pub timing: WaitTiming,
 }
 
 #[derive(Debug, Args)]
@@ -187,4 +254,11 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation (required when not on a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
+
+    /// Wait until the endpoint is gone (Atlas answers 404 for it).
+    #[arg(long)]
+    pub wait: bool,
+
+    #[command(flatten)]
+    pub timing: WaitTiming,
 }

@@ -7,13 +7,14 @@
 
 mod bearer;
 
+use crate::challenge_cache::ChallengeCache;
+use crate::challenge_slot::ChallengeSlot;
 use crate::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
@@ -47,8 +48,9 @@ pub struct ApiClient {
     verbose: u8,
     retries: u32,
     request_timeout: Duration,
-    /// The digest challenge answered pre-emptively; `None` until the first 401.
-    challenge: Mutex<Option<DigestChallenge>>,
+    /// The digest challenge answered pre-emptively: empty until the first 401 unless an earlier
+    /// run left one in the challenge cache.
+    challenge: ChallengeSlot,
     /// Held by the one request that is fetching a challenge, so concurrent requests wait for
     /// it instead of each paying for a 401 of their own.
     handshake: tokio::sync::Mutex<()>,
@@ -59,6 +61,13 @@ pub struct ApiClient {
 impl ApiClient {
     pub fn new(settings: &Settings) -> Result<ApiClient> {
         let credentials = settings.credentials()?.clone();
+        let cache =
+            match (&credentials, &settings.challenge_cache_dir) {
+                (Credentials::ApiKey { public_key, .. }, Some(dir)) => Some(
+                    ChallengeCache::in_dir(dir.clone(), &settings.base_url, public_key),
+                ),
+                _ => None,
+            };
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
@@ -76,7 +85,7 @@ impl ApiClient {
             verbose: settings.verbose,
             retries: settings.retries,
             request_timeout: settings.request_timeout,
-            challenge: Mutex::new(None),
+            challenge: ChallengeSlot::new(cache, settings.verbose > 0),
             handshake: tokio::sync::Mutex::new(()),
             bearer,
         };
@@ -178,22 +187,23 @@ impl ApiClient {
             challenge.authorize(method.as_str(), &uri, public_key, private_key.expose())
         };
 
-        // With no challenge yet, one request fetches it while concurrent ones wait.
-        let mut handshake_guard = None;
-        if self.current_challenge_is_none() {
-            let guard = self.handshake.lock().await;
-            if self.current_challenge_is_none() {
-                handshake_guard = Some(guard);
-            }
-        }
-        let mut authorization = self.with_challenge(|c| c.map(authorize));
-        // True once we answer a challenge the server issued during this very call.
-        let mut answered_fresh_challenge = false;
+        // One request at a time fetches or answers a new challenge, holding `handshake` until
+        // the server has accepted that answer; the others wait, so none pays for a 401 of its
+        // own and none overtakes the answer with a later nc (which the server would take for a
+        // replay, and this call for a wrong key).
+        let guard = self.handshake.lock().await;
+        let mut authorization = self.challenge.answer_preemptively(authorize);
+        let mut handshake_guard = authorization.is_none().then_some(guard);
+        // The nonce of a challenge the server issued during this very call, once answered.
+        let mut answered_fresh: Option<String> = None;
         loop {
             let response = self
                 .send_once(method, url, body, authorization.as_deref())
                 .await?;
             if response.status != StatusCode::UNAUTHORIZED {
+                if let Some(nonce) = &answered_fresh {
+                    self.challenge.share_confirmed(nonce);
+                }
                 return Ok(response);
             }
             let offered = response
@@ -212,7 +222,7 @@ impl ApiClient {
                     .into());
                 }
             };
-            if answered_fresh_challenge {
+            if answered_fresh.is_some() {
                 return Err(AuthRejected {
                     public_key: public_key.clone(),
                 }
@@ -228,27 +238,12 @@ impl ApiClient {
                     "  digest nonce {why}; answering the new challenge"
                 ));
             }
-            let mut challenge = challenge;
-            authorization = Some(authorize(&mut challenge));
-            self.store_challenge(challenge);
-            handshake_guard.take();
-            answered_fresh_challenge = true;
+            if handshake_guard.is_none() {
+                handshake_guard = Some(self.handshake.lock().await);
+            }
+            answered_fresh = Some(challenge.nonce.clone());
+            authorization = Some(self.challenge.answer_fresh(challenge, authorize));
         }
-    }
-
-    fn current_challenge_is_none(&self) -> bool {
-        self.with_challenge(|c| c.is_none())
-    }
-
-    fn with_challenge<T>(&self, f: impl FnOnce(Option<&mut DigestChallenge>) -> T) -> T {
-        // A poisoned lock only means another task panicked mid-update; the data is still usable.
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        f(guard.as_mut())
-    }
-
-    fn store_challenge(&self, challenge: DigestChallenge) {
-        let mut guard = self.challenge.lock().unwrap_or_else(|p| p.into_inner());
-        *guard = Some(challenge);
     }
 
     /// Exactly one HTTP exchange, with the body read under [`MAX_BODY_BYTES`].

@@ -1,13 +1,14 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, ConfigCommand, CreateArgs, DeleteArgs};
+use crate::cli::{Cli, Command, ConfigCommand, DeleteArgs};
 use crate::client::ApiClient;
-use crate::dry_run::{self, PlannedRequest};
+use crate::dry_run;
 use crate::errors::{ExitWith, UsageError, exit};
 use crate::output;
-use crate::regions::resolve_region;
 use crate::settings::{Settings, validate_object_id};
+use crate::wait::{Scope, Timing};
+use crate::{fleet, wait};
 use anyhow::Result;
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -26,9 +27,10 @@ pub async fn execute(cli: Cli) -> Result<()> {
         Command::Completions(_) | Command::Man => Ok(()),
         Command::Regions => regions(&settings),
         Command::List => list(&settings).await,
-        Command::Create(args) => create(&settings, &args).await,
+        Command::Create(args) => fleet::create_command(&settings, &args).await,
         Command::Get(args) => get(&settings, &args.endpoint_id).await,
         Command::Delete(args) => delete(&settings, &args).await,
+        Command::Wait(args) => wait::wait_command(&settings, &args).await,
         Command::Config(ConfigCommand::Show) => config_show(&settings),
     }
 }
@@ -44,7 +46,7 @@ fn config_show(settings: &Settings) -> Result<()> {
 
 fn regions(settings: &Settings) -> Result<()> {
     if settings.dry_run {
-        return print_dry_run(settings, &[], Some(dry_run::REGIONS_NOTE));
+        return dry_run::print_for(settings, &[], Some(dry_run::REGIONS_NOTE));
     }
     output::print_regions(settings, settings.provider.regions())
 }
@@ -53,24 +55,11 @@ async fn list(settings: &Settings) -> Result<()> {
     let project_id = settings.project_id()?;
     if settings.dry_run {
         let first_page = api::list_page_request(project_id, settings.provider, 1);
-        return print_dry_run(settings, &[first_page], Some(dry_run::LIST_NOTE));
+        return dry_run::print_for(settings, &[first_page], Some(dry_run::LIST_NOTE));
     }
     let client = ApiClient::new(settings)?;
     let list = api::list_endpoints(&client, project_id, settings.provider).await?;
     output::print_list(settings, &list, project_id)
-}
-
-async fn create(settings: &Settings, args: &CreateArgs) -> Result<()> {
-    let project_id = settings.project_id()?;
-    let region =
-        resolve_region(settings.provider, &args.region).map_err(|e| UsageError(e.to_string()))?;
-    if settings.dry_run {
-        let request = api::create_request(project_id, settings.provider, &region);
-        return print_dry_run(settings, &[request], None);
-    }
-    let client = ApiClient::new(settings)?;
-    let endpoint = api::create_endpoint(&client, project_id, settings.provider, &region).await?;
-    output::print_endpoint(settings, &endpoint)
 }
 
 async fn get(settings: &Settings, endpoint_id: &str) -> Result<()> {
@@ -78,7 +67,7 @@ async fn get(settings: &Settings, endpoint_id: &str) -> Result<()> {
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
     if settings.dry_run {
         let request = api::get_request(project_id, settings.provider, endpoint_id);
-        return print_dry_run(settings, &[request], None);
+        return dry_run::print_for(settings, &[request], None);
     }
     let client = ApiClient::new(settings)?;
     let endpoint = api::get_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
@@ -89,10 +78,14 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
     let project_id = settings.project_id()?;
     let endpoint_id = args.endpoint.endpoint_id.as_str();
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
-    output::refuse_jq(settings, "delete")?;
+    let timing = Timing::resolve(&args.timing, args.wait)?;
+    if !args.wait {
+        output::refuse_jq(settings, "delete")?;
+    }
     if settings.dry_run {
         let request = api::delete_request(project_id, settings.provider, endpoint_id);
-        return print_dry_run(settings, &[request], None);
+        let note = args.wait.then_some(dry_run::DELETE_WAIT_NOTE);
+        return dry_run::print_for(settings, &[request], note);
     }
     let client = ApiClient::new(settings)?;
     let provider = settings.provider.as_api_str();
@@ -100,26 +93,15 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
         confirm_delete(provider, endpoint_id, project_id)?;
     }
     api::delete_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
+    if args.wait {
+        let scope = Scope {
+            client: &client,
+            project_id,
+            provider: settings.provider,
+        };
+        return wait::wait_for_deletion(&scope, endpoint_id, &timing, settings).await;
+    }
     output::print_deleted(settings, endpoint_id, project_id)
-}
-
-/// `--dry-run`: the requests as curl commands on stdout; nothing is sent.
-fn print_dry_run(
-    settings: &Settings,
-    requests: &[PlannedRequest],
-    note: Option<&str>,
-) -> Result<()> {
-    let auth = match settings.credentials() {
-        Ok(crate::settings::Credentials::ServiceAccount { .. }) => dry_run::CurlAuth::Bearer,
-        _ => dry_run::CurlAuth::Digest,
-    };
-    let target = dry_run::Target {
-        base_url: settings.base_url.as_str(),
-        api_version: &settings.api_version,
-        auth,
-    };
-    dry_run::print(&mut io::stdout().lock(), requests, &target, note)?;
-    Ok(())
 }
 
 /// Asks on the terminal; refuses outright when nobody is there to answer.

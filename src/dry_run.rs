@@ -8,6 +8,7 @@
 //! a secret, and works without keys at all.
 
 use crate::client::{ApiClient, ApiResponse};
+use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::Method;
 use std::io::{self, Write};
@@ -16,6 +17,14 @@ use std::io::{self, Write};
 pub const LIST_NOTE: &str = "list reads every page; this is the first. Further pages repeat it with pageNum=2, 3, ...\nuntil a page has fewer than itemsPerPage results or no \"next\" link.";
 /// `regions` is answered from the built-in lists.
 pub const REGIONS_NOTE: &str = "regions sends no request: the region lists are built in.";
+/// `--skip-existing` lists before it creates.
+pub const SKIP_EXISTING_NOTE: &str = "--skip-existing: the list comes first (every page, as `list` reads them), and a region\nthat already has an endpoint in any status but DELETING is not sent.";
+/// What `create --wait` adds after the POSTs; the ids are only known from their answers.
+pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls each new endpoint with GET .../privateEndpoints/{ENDPOINT-ID}\n(as `get` does) every --interval, the first sooner, until it is settled or --timeout passes.";
+/// What `delete --wait` adds after the DELETE.
+pub const DELETE_WAIT_NOTE: &str = "after the request below, --wait repeats the GET of `get` for this endpoint every --interval,\nthe first sooner, until Atlas answers 404 or --timeout passes.";
+/// `wait`: one poll of each endpoint, repeated.
+pub const WAIT_NOTE: &str = "wait polls each endpoint with this GET every --interval (the first sooner) until --for is\nreached or --timeout passes.";
 
 /// Method, path and query, and JSON body of one API call.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +165,66 @@ pub fn print(
         writeln!(out, "{}", curl_command(request, target))?;
     }
     Ok(())
+}
+
+/// `--dry-run` of a command: its requests as curl commands on stdout, authenticated as the
+/// configured credentials would be (digest placeholders when none are configured).
+pub fn print_for(
+    settings: &Settings,
+    requests: &[PlannedRequest],
+    note: Option<&str>,
+) -> Result<()> {
+    let auth = match settings.credentials() {
+        Ok(Credentials::ServiceAccount { .. }) => CurlAuth::Bearer,
+        _ => CurlAuth::Digest,
+    };
+    let target = Target {
+        base_url: settings.base_url.as_str(),
+        api_version: &settings.api_version,
+        auth,
+    };
+    print(&mut io::stdout().lock(), requests, &target, note)?;
+    Ok(())
+}
+
+/// `create --dry-run`: the list of `--skip-existing` (first page), then one POST per region.
+pub fn print_create(
+    settings: &Settings,
+    project_id: &str,
+    regions: &[String],
+    skip_existing: bool,
+    wait: bool,
+) -> Result<()> {
+    let provider = settings.provider;
+    let mut requests = Vec::new();
+    let mut notes = Vec::new();
+    if skip_existing {
+        requests.push(crate::api::list_page_request(project_id, provider, 1));
+        notes.push(SKIP_EXISTING_NOTE);
+    }
+    requests.extend(
+        regions
+            .iter()
+            .map(|region| crate::api::create_request(project_id, provider, region)),
+    );
+    if wait {
+        notes.push(CREATE_WAIT_NOTE);
+    }
+    let note = notes.join("\n");
+    print_for(
+        settings,
+        &requests,
+        (!note.is_empty()).then_some(note.as_str()),
+    )
+}
+
+/// `wait --dry-run`: one poll of each endpoint.
+pub fn print_wait(settings: &Settings, project_id: &str, endpoint_ids: &[&str]) -> Result<()> {
+    let requests: Vec<PlannedRequest> = endpoint_ids
+        .iter()
+        .map(|id| crate::api::get_request(project_id, settings.provider, id))
+        .collect();
+    print_for(settings, &requests, Some(WAIT_NOTE))
 }
 
 /// Double quotes like the documentation when nothing in the text is special inside them;

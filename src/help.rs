@@ -29,9 +29,9 @@ const COMMAND_EXAMPLES: &[(&str, &str)] = &[
         "\
 Examples:
   atlas-ear create --region US_EAST_1
-  atlas-ear create --provider azure --region US_CENTRAL --dry-run
-  # CI: keep the new endpoint's id for later steps
-  ENDPOINT_ID=$(atlas-ear create --region eu-west-1 -q)",
+  atlas-ear create --provider azure --region US_CENTRAL,US_EAST_2 --dry-run
+  # CI: safe to re-run; waits until every endpoint is settled and keeps the JSON
+  atlas-ear create --region us-east-1,eu-west-1 --skip-existing --wait -o json > endpoints.json",
     ),
     (
         "list",
@@ -57,8 +57,17 @@ Examples:
 Examples:
   atlas-ear delete 32b6e34b3d91647abb20e7b8
   atlas-ear delete 32b6e34b3d91647abb20e7b8 --dry-run
-  # CI: there is no terminal to confirm on, so pass --yes
-  atlas-ear delete \"$ENDPOINT_ID\" --yes",
+  # CI: there is no terminal to confirm on, so pass --yes; wait until it is gone
+  atlas-ear delete \"$ENDPOINT_ID\" --yes --wait --timeout 20m",
+    ),
+    (
+        "wait",
+        "\
+Examples:
+  atlas-ear wait 32b6e34b3d91647abb20e7b8
+  atlas-ear wait 32b6e34b3d91647abb20e7b8 5f1e2d3c4b5a69788796a5b4 --for active --timeout 30m
+  # CI: block the job until the endpoint is gone
+  atlas-ear wait \"$ENDPOINT_ID\" --for deleted --interval 30s",
     ),
     (
         "regions",

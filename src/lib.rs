@@ -4,6 +4,8 @@
 //! exit codes.
 
 pub mod api;
+pub mod challenge_cache;
+pub mod challenge_slot;
 pub mod cli;
 pub mod client;
 pub mod commands;
@@ -12,19 +14,28 @@ pub mod credentials;
 pub mod digest;
 pub mod dry_run;
 pub mod errors;
+pub mod fleet;
 pub mod help;
+pub mod interrupt;
 pub mod jq;
+pub mod outcome;
 pub mod output;
 pub mod presentation;
 pub mod profile;
+pub mod progress;
+pub mod region_list;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod secret;
 pub mod settings;
 pub mod sources;
+pub mod status_rules;
 pub mod table;
 pub mod token;
 pub mod trace;
+pub mod unknown_outcome;
+pub mod wait;
 
 /// Runs one parsed command line to completion on a single-threaded runtime: the tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.

@@ -74,6 +74,9 @@ pub struct Settings {
     pub request_timeout: std::time::Duration,
     /// Directory of the service-account token cache; `None` when no cache directory is known.
     pub token_cache_dir: Option<PathBuf>,
+    /// Directory of the digest challenge cache shared with later runs; `None` with `--no-cache`
+    /// or when no cache directory is known.
+    pub challenge_cache_dir: Option<PathBuf>,
     pub provenance: Provenance,
     project_id: Result<String, UsageError>,
     credentials: Result<crate::credentials::Chosen, UsageError>,
@@ -116,6 +119,7 @@ impl Settings {
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
             token_cache_dir: crate::token::cache_dir(env),
+            challenge_cache_dir: crate::challenge_cache::cache_dir(env, args.no_cache),
             project_id: resolve_project_id(project_id.as_ref()),
             credentials: parts.choose(profile.as_ref()),
             provenance: Provenance {

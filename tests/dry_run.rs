@@ -246,3 +246,34 @@ fn service_account_dry_run_gets_a_token_then_uses_it() {
     assert_eq!(by_tool.code, 0, "{}", by_tool.stderr);
     assert_eq!(by_curl.trim_end(), by_tool.stdout.trim_end());
 }
+
+#[test]
+fn waits_and_fleets_print_every_request_they_would_start_with() {
+    let emu = emulator();
+    let id = "64b0c0ffee00000000000001";
+    let create = dry_run(
+        &emu,
+        &[
+            "create",
+            "--region",
+            "us-east-1,EU_WEST_1",
+            "--skip-existing",
+            "--wait",
+        ],
+    );
+    insta::assert_snapshot!("dry_run_create_fleet", stable(&emu, &create));
+    assert_eq!(create.matches("--request POST").count(), 2);
+    assert!(
+        create.find("--request GET").unwrap() < create.find("--request POST").unwrap(),
+        "the list of --skip-existing comes first"
+    );
+    let wait = dry_run(
+        &emu,
+        &["wait", id, "5f1e2d3c4b5a69788796a5b4", "--for", "active"],
+    );
+    assert_eq!(wait.matches("--request GET").count(), 2);
+    assert!(wait.starts_with("# wait polls"), "{wait}");
+    let delete = dry_run(&emu, &["delete", id, "--wait"]);
+    assert_eq!(delete.matches("--request DELETE").count(), 1);
+    assert!(delete.contains("404"), "{delete}");
+}

@@ -12,11 +12,12 @@ fn stdout_of(args: &[&str]) -> String {
     out.stdout
 }
 
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "create",
     "list",
     "get",
     "delete",
+    "wait",
     "regions",
     "config",
     "config show",

@@ -263,3 +263,51 @@ fn config_show_in_plain_and_through_jq() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(emu.requests().is_empty());
 }
+
+#[test]
+fn several_regions_in_every_mode() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["create", "--region", "US_EAST_1,EU_WEST_1", "-q"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(ids.len(), 2, "{}", out.stdout);
+    for endpoint in emu.endpoints(PROJECT, "AWS") {
+        assert!(ids.contains(&endpoint["id"].as_str().unwrap()));
+    }
+
+    let out = run(atlas(&emu, &home).args([
+        "create",
+        "--region",
+        "AP_SOUTH_1,SA_EAST_1",
+        "--jq",
+        ".results | map(.regionName) | sort | join(\",\")",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "AP_SOUTH_1,SA_EAST_1\n");
+
+    let out = run(atlas(&emu, &home).args([
+        "create",
+        "--region",
+        "US_EAST_1,CA_CENTRAL_1",
+        "--skip-existing",
+        "-o",
+        "plain",
+        "--no-headers",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let regions: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    assert_eq!(regions, ["US_EAST_1", "CA_CENTRAL_1"], "{}", out.stdout);
+
+    let active: Vec<String> = ["EU_NORTH_1", "EU_WEST_2"]
+        .iter()
+        .map(|r| emu.seed_endpoint(PROJECT, "AWS", r, "ACTIVE"))
+        .collect();
+    let out = run(atlas(&emu, &home).args(["wait", &active[0], &active[1], "-q"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), active);
+}

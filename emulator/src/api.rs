@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::auth::authenticate;
 use crate::errors::ApiError;
-use crate::faults;
+use crate::faults::{self, Consumed};
 use crate::incoming::Incoming;
 use crate::operations;
 use crate::params;
@@ -119,11 +119,16 @@ async fn endpoints(
         Ok(validated) => validated,
         Err(error) => return Reply::error(&error, pretty).into(),
     };
-    if let Some(outcome) = faults::consume(&shared.faults, target.operation.fault_route()).await {
-        return outcome;
-    }
+    let fault = faults::consume(&shared.faults, target.operation.fault_route()).await;
     let origin = request.origin(fallback_origin);
-    operations::perform(shared, &validated, request, &origin).into()
+    match fault {
+        Consumed::Replace(outcome) => outcome,
+        Consumed::Proceed => operations::perform(shared, &validated, request, &origin).into(),
+        Consumed::DropAfterHandling => {
+            let _ = operations::perform(shared, &validated, request, &origin);
+            Outcome::DropConnection
+        }
+    }
 }
 
 fn not_acceptable(why: &VersionError) -> ApiError {

@@ -44,6 +44,7 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
             lock(&shared.faults).clear();
             Ok(Reply::empty(204))
         }
+        ("POST", ["endpoints"]) => seed_endpoints(shared, &request.body),
         ("POST", ["endpoints", id, action @ ("approve" | "reject")]) => {
             endpoint_action(shared, id, action)
         }
@@ -123,12 +124,13 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
             FaultKind::Delay(Duration::from_millis(millis))
         }
         "dropConnection" => FaultKind::DropConnection,
+        "dropAfterHandling" => FaultKind::DropAfterHandling,
         "truncatedJson" => FaultKind::TruncatedJson,
         "malformedJson" => FaultKind::MalformedJson,
         "html" => FaultKind::Html,
         _ => {
             return Err(bad_request(
-                "kind must be status, delay, dropConnection, truncatedJson, malformedJson or html.",
+                "kind must be status, delay, dropConnection, dropAfterHandling, truncatedJson, malformedJson or html.",
             ));
         }
     };
@@ -159,6 +161,44 @@ fn endpoint_action(shared: &Shared, id: &str, action: &str) -> Result<Reply, Api
             format!("Cannot {action} endpoint {id} in status {status}."),
         )),
     }
+}
+
+/// Most endpoints one seeding request may insert; enough for any pagination or memory test.
+const MAX_SEED: u64 = 10_000;
+
+/// `{groupId, provider (any case), region, status, count}`: inserts `count` (default 1) endpoints directly,
+/// as [`crate::Emulator::seed_endpoint`] does, so a benchmark or a test in another language can
+/// fill a project without creating endpoints one request at a time. `status` defaults to
+/// `ACTIVE`. Answers `{"ids": [...]}`.
+fn seed_endpoints(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
+    let object = object_body(body)?;
+    let text = |name: &str| {
+        object
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad_request(format!("{name} must be a string.")))
+    };
+    let group_id = text("groupId")?;
+    let provider = Provider::parse(&text("provider")?.to_ascii_uppercase())
+        .ok_or_else(|| bad_request("The provider must be AWS or AZURE."))?;
+    let region = text("region")?;
+    if !provider.has_region(region) {
+        return Err(bad_request(format!("{region} is not a {provider} region.")));
+    }
+    let status = match object.get("status") {
+        None | Some(Value::Null) => "ACTIVE",
+        Some(_) => text("status")?,
+    };
+    let count = optional_u64(&object, "count")?.unwrap_or(1);
+    if count == 0 || count > MAX_SEED {
+        return Err(bad_request(format!("count must be from 1 to {MAX_SEED}.")));
+    }
+    let now = Instant::now();
+    let mut store = lock(&shared.store);
+    let ids: Vec<String> = (0..count)
+        .map(|_| store.seed(group_id, provider.as_str(), region, status, now))
+        .collect();
+    Ok(json_reply(200, &json!({ "ids": ids })))
 }
 
 fn fail_region(

@@ -59,6 +59,9 @@ pub enum FaultKind {
     Delay(Duration),
     /// Close the TCP connection without any response.
     DropConnection,
+    /// Carry the request out (an endpoint is created or deleted), then close the connection
+    /// without answering: the client cannot tell whether it worked, as when a response is lost.
+    DropAfterHandling,
     /// 200 with an `application/json` body cut in the middle.
     TruncatedJson,
     /// 200 with an `application/json` body that is not JSON at all.
@@ -100,22 +103,36 @@ impl FaultQueue {
     }
 }
 
-/// Consumes the next fault for `route`, if any: waits for a delay and returns `None`, or returns
-/// the answer that replaces the real one.
-pub(crate) async fn consume(faults: &Mutex<FaultQueue>, route: Route) -> Option<Outcome> {
-    let kind = lock(faults).take(route)?;
-    if let FaultKind::Delay(delay) = kind {
-        tokio::time::sleep(delay).await;
-        return None;
-    }
-    faulty_outcome(&kind)
+/// What the next fault for a route does to a request.
+pub(crate) enum Consumed {
+    /// No fault, or a delay that has passed: answer normally.
+    Proceed,
+    /// Answer normally, then drop the connection instead of sending the answer.
+    DropAfterHandling,
+    /// This answer replaces the real one.
+    Replace(Outcome),
 }
 
-/// The answer a fault gives instead of the real one; `None` for `Delay` (wait, then go on).
-/// Nothing is created or deleted when a fault answers.
+/// Consumes the next fault for `route`, if any, waiting out a delay.
+pub(crate) async fn consume(faults: &Mutex<FaultQueue>, route: Route) -> Consumed {
+    let Some(kind) = lock(faults).take(route) else {
+        return Consumed::Proceed;
+    };
+    match kind {
+        FaultKind::Delay(delay) => {
+            tokio::time::sleep(delay).await;
+            Consumed::Proceed
+        }
+        FaultKind::DropAfterHandling => Consumed::DropAfterHandling,
+        other => faulty_outcome(&other).map_or(Consumed::Proceed, Consumed::Replace),
+    }
+}
+
+/// The answer a fault gives instead of the real one; `None` for `Delay` (wait, then go on) and
+/// `DropAfterHandling` (handled by `consume`). Nothing is created or deleted when a fault answers.
 pub(crate) fn faulty_outcome(kind: &FaultKind) -> Option<Outcome> {
     let reply = match kind {
-        FaultKind::Delay(_) => return None,
+        FaultKind::Delay(_) | FaultKind::DropAfterHandling => return None,
         FaultKind::DropConnection => return Some(Outcome::DropConnection),
         FaultKind::Status {
             status,

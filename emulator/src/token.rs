@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::REALM;
 use crate::errors::ApiError;
-use crate::faults::{self, Route};
+use crate::faults::{self, Consumed, Route};
 use crate::incoming::Incoming;
 use crate::reply::{Outcome, Reply};
 use crate::state::{Shared, lock};
@@ -90,11 +90,15 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming) -> Outcome {
         .with_field("grant_type", "must be client_credentials");
         return Reply::error(&error, false).into();
     }
-    if let Some(outcome) = faults::consume(&shared.faults, Route::Token).await {
+    let fault = faults::consume(&shared.faults, Route::Token).await;
+    if let Consumed::Replace(outcome) = fault {
         return outcome;
     }
     let lifetime = shared.config.token_lifetime;
     let token = lock(&shared.tokens).issue(Instant::now(), lifetime);
+    if let Consumed::DropAfterHandling = fault {
+        return Outcome::DropConnection;
+    }
     let body =
         json!({"access_token": token, "token_type": "Bearer", "expires_in": lifetime.as_secs()});
     Reply::json(200, "application/json;charset=utf-8", &body, false)

@@ -254,3 +254,29 @@ async fn nonces_can_be_expired_over_http() {
     assert_eq!(stale.status, 401);
     assert_eq!(log.len(), 4, "challenge, ok, stale, ok");
 }
+
+#[tokio::test]
+async fn drop_after_handling_can_be_injected_over_http() {
+    let emulator = start(slow_config());
+    let injected = post(
+        &emulator,
+        "faults",
+        json!({"route": "create", "kind": "dropAfterHandling"}),
+    )
+    .await;
+    assert_eq!(injected.status(), StatusCode::NO_CONTENT);
+    let mut client = Client::new(&emulator);
+    let path = list_path(GROUP, "AWS");
+    assert_eq!(client.get(&path).await.status(), StatusCode::OK);
+    let auth = client.authorization("POST", &path).unwrap();
+    let sent = client
+        .request(reqwest::Method::POST, &path)
+        .header("accept", ACCEPT)
+        .header("content-type", "application/json")
+        .header("authorization", auth)
+        .body(r#"{"regionName":"US_EAST_1"}"#)
+        .send()
+        .await;
+    assert!(sent.is_err(), "no answer may arrive");
+    assert_eq!(emulator.endpoints(GROUP, "AWS").len(), 1);
+}

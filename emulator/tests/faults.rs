@@ -185,6 +185,38 @@ async fn a_dropped_connection_gets_no_response_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn drop_after_handling_creates_then_gives_no_response() {
+    let emulator = start(slow_config());
+    let mut client = Client::new(&emulator);
+    let path = list_path(GROUP, "AWS");
+    emulator.inject(Fault {
+        route: Route::Create,
+        kind: FaultKind::DropAfterHandling,
+        count: 1,
+    });
+    assert_eq!(client.get(&path).await.status(), StatusCode::OK);
+    let auth = client.authorization("POST", &path).unwrap();
+    let error = client
+        .request(reqwest::Method::POST, &path)
+        .header("accept", ACCEPT)
+        .header("content-type", "application/json")
+        .header("authorization", auth)
+        .body(r#"{"regionName":"EU_WEST_1"}"#)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!error.is_timeout(), "{error}");
+    let created = emulator.endpoints(GROUP, "AWS");
+    assert_eq!(created.len(), 1, "the request was carried out");
+    assert_eq!(created[0]["regionName"], "EU_WEST_1");
+    let last = emulator.requests().last().unwrap().clone();
+    assert_eq!((last.method.as_str(), last.status), ("POST", 0));
+    // The fault was used up: the same region now conflicts, as it would on Atlas.
+    let again = client.post(&path, r#"{"regionName":"EU_WEST_1"}"#).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
 async fn truncated_and_malformed_json_and_html_pages_come_with_200() {
     let emulator = start(slow_config());
     let mut client = Client::new(&emulator);

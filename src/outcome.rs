@@ -1,0 +1,186 @@
+//! What became of each thing a command was asked to handle (a region of `create`, an endpoint
+//! id of `wait` or `delete`), kept apart from how it is printed so that creating, waiting and
+//! reporting can each add what they learn.
+
+use crate::api::RawEndpoint;
+use crate::errors::{ApiError, exit_code};
+
+/// Why a target did not end well; the `reason` field of the JSON `errors` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Atlas answered with an error status.
+    ApiError,
+    /// No usable answer: network failure, timeout, or a body that is not the promised JSON.
+    RequestFailed,
+    /// A create whose outcome was unknown; listing showed no endpoint in the region.
+    NotCreated,
+    /// The endpoint is FAILED.
+    EndpointFailed,
+    /// The endpoint is DELETING, so it will never become settled or active.
+    NotSettling,
+    /// The wait reached `--timeout`.
+    WaitTimeout,
+    /// Ctrl-C arrived while the request was in flight or the endpoint was being waited for.
+    Interrupted,
+    /// Ctrl-C arrived before the request for this region was sent.
+    NotSent,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::ApiError => "api_error",
+            Reason::RequestFailed => "request_failed",
+            Reason::NotCreated => "not_created",
+            Reason::EndpointFailed => "endpoint_failed",
+            Reason::NotSettling => "not_settling",
+            Reason::WaitTimeout => "wait_timeout",
+            Reason::Interrupted => "interrupted",
+            Reason::NotSent => "not_sent",
+        }
+    }
+}
+
+/// One failure, with what a script needs to branch on and what a person needs to read.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub reason: Reason,
+    pub exit_code: u8,
+    /// HTTP status, when Atlas answered with an error.
+    pub http_status: Option<u16>,
+    /// Atlas `errorCode`, when its error body had one.
+    pub error_code: Option<String>,
+    /// A short description (Atlas `detail`, the endpoint's `errorMessage`, or our own words).
+    pub detail: String,
+    /// The full message for stderr, hints included.
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(reason: Reason, exit_code: u8, message: impl Into<String>) -> Problem {
+        let message = message.into();
+        Problem {
+            reason,
+            exit_code,
+            http_status: None,
+            error_code: None,
+            detail: message.clone(),
+            message,
+        }
+    }
+
+    /// Describes a failed request; `context` (if any) is put in front of the error's own words.
+    pub fn from_error(error: &anyhow::Error, context: Option<&str>) -> Problem {
+        let api = error.chain().find_map(|c| c.downcast_ref::<ApiError>());
+        let own = format!("{error:#}");
+        let message = match context {
+            Some(context) => format!("{context}: {own}"),
+            None => own,
+        };
+        Problem {
+            reason: if api.is_some() {
+                Reason::ApiError
+            } else {
+                Reason::RequestFailed
+            },
+            exit_code: exit_code(error),
+            http_status: api.map(|a| a.status),
+            error_code: api.and_then(|a| a.error_code.clone()),
+            detail: api
+                .and_then(|a| a.detail.clone())
+                .unwrap_or_else(|| message.lines().next().unwrap_or("").to_string()),
+            message,
+        }
+    }
+}
+
+/// What the user named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A region of `create`.
+    Region(String),
+    /// An endpoint id of `wait` or `delete`.
+    Endpoint(String),
+}
+
+impl Target {
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Region(name) | Target::Endpoint(name) => name,
+        }
+    }
+
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Target::Region(_) => "region",
+            Target::Endpoint(_) => "endpoint",
+        }
+    }
+}
+
+/// What became of one target.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub target: Target,
+    /// The endpoint as last seen, when one exists (or existed, if `gone`).
+    pub endpoint: Option<RawEndpoint>,
+    /// It was there before this run (`create --skip-existing`).
+    pub existing: bool,
+    /// Atlas answers 404 for it now: it is deleted.
+    pub gone: bool,
+    pub problem: Option<Problem>,
+    /// Remarks for stderr, such as how an unknown outcome was resolved.
+    pub notes: Vec<String>,
+    /// What the user must do next (an endpoint awaiting approval).
+    pub next_step: Option<String>,
+}
+
+impl Outcome {
+    pub fn new(target: Target) -> Outcome {
+        Outcome {
+            target,
+            endpoint: None,
+            existing: false,
+            gone: false,
+            problem: None,
+            notes: Vec::new(),
+            next_step: None,
+        }
+    }
+
+    fn field(&self, name: &str) -> Option<&str> {
+        self.endpoint.as_ref()?.value.get(name)?.as_str()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.field("status")
+    }
+
+    pub fn endpoint_id(&self) -> Option<&str> {
+        self.field("id")
+    }
+
+    /// The endpoint's region, or the region that was asked for.
+    pub fn region(&self) -> Option<&str> {
+        match &self.target {
+            Target::Region(region) => Some(region),
+            Target::Endpoint(_) => self.field("regionName"),
+        }
+    }
+
+    /// The endpoint's id, or the id that was asked for.
+    pub fn id(&self) -> Option<&str> {
+        match &self.target {
+            Target::Endpoint(id) => Some(id),
+            Target::Region(_) => self.endpoint_id(),
+        }
+    }
+
+    /// "REGION ID" once both are known, for progress lines and messages.
+    pub fn label(&self) -> String {
+        match (self.region(), self.id()) {
+            (Some(region), Some(id)) => format!("{region} {id}"),
+            _ => self.target.name().to_string(),
+        }
+    }
+}

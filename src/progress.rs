@@ -1,0 +1,207 @@
+//! What a wait shows while it runs, on stderr: live spinner lines on a terminal, plain lines in a
+//! log.
+//!
+//! A person at a terminal wants one line per endpoint that updates in place (spinner, label,
+//! status, elapsed time). A CI log wants one line per status change and nothing else, so that a
+//! ten-minute wait is a handful of lines, not hundreds. Stdout is never touched: it carries only
+//! the final result, so `-o json` stays parseable.
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+const SPINNER_TICKS: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", "•"];
+const TICK_EVERY: Duration = Duration::from_millis(120);
+
+/// The progress display of one wait, one entry per endpoint.
+pub struct Progress {
+    display: Display,
+    started: Instant,
+    labels: Vec<String>,
+    statuses: Vec<Option<String>>,
+}
+
+enum Display {
+    Live {
+        multi: MultiProgress,
+        bars: Vec<ProgressBar>,
+    },
+    Lines(Box<dyn Write>),
+}
+
+impl Progress {
+    /// Live lines when stderr is a terminal, plain lines otherwise.
+    pub fn on_stderr(labels: Vec<String>) -> Progress {
+        if std::io::stderr().is_terminal() {
+            Progress::live(labels)
+        } else {
+            Progress::lines(labels, Box::new(std::io::stderr()))
+        }
+    }
+
+    /// One plain line per status change, written to `out`.
+    pub fn lines(labels: Vec<String>, out: Box<dyn Write>) -> Progress {
+        Progress {
+            statuses: vec![None; labels.len()],
+            display: Display::Lines(out),
+            started: Instant::now(),
+            labels,
+        }
+    }
+
+    fn live(labels: Vec<String>) -> Progress {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template("{spinner} {prefix} {msg} ({elapsed})")
+            .map(|s| s.tick_strings(SPINNER_TICKS))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let bars = labels
+            .iter()
+            .map(|label| {
+                let bar = multi.add(
+                    ProgressBar::new_spinner()
+                        .with_style(style.clone())
+                        .with_prefix(label.clone())
+                        .with_message("waiting"),
+                );
+                bar.enable_steady_tick(TICK_EVERY);
+                bar
+            })
+            .collect();
+        Progress {
+            statuses: vec![None; labels.len()],
+            display: Display::Live { multi, bars },
+            started: Instant::now(),
+            labels,
+        }
+    }
+
+    /// Records the status of entry `index`; shown only when it differs from the last one.
+    pub fn status(&mut self, index: usize, status: &str) {
+        let Some(last) = self.statuses.get_mut(index) else {
+            return;
+        };
+        if last.as_deref() == Some(status) {
+            return;
+        }
+        *last = Some(status.to_string());
+        let elapsed = Duration::from_secs(self.started.elapsed().as_secs());
+        match &mut self.display {
+            Display::Live { bars, .. } => {
+                if let Some(bar) = bars.get(index) {
+                    bar.set_message(status.to_string());
+                }
+            }
+            Display::Lines(out) => {
+                let label = &self.labels[index];
+                let _ = writeln!(
+                    out,
+                    "{label}: {status} after {}",
+                    humantime::format_duration(elapsed)
+                );
+            }
+        }
+    }
+
+    /// Replaces the label of entry `index` (for example once its region is known).
+    pub fn relabel(&mut self, index: usize, label: &str) {
+        let Some(current) = self.labels.get_mut(index) else {
+            return;
+        };
+        if current == label {
+            return;
+        }
+        *current = label.to_string();
+        if let Display::Live { bars, .. } = &self.display
+            && let Some(bar) = bars.get(index)
+        {
+            bar.set_prefix(label.to_string());
+        }
+    }
+
+    /// Stops the spinner of entry `index`, leaving its last line in place.
+    pub fn done(&mut self, index: usize, summary: &str) {
+        if let Display::Live { bars, .. } = &self.display {
+            if let Some(bar) = bars.get(index) {
+                bar.finish_with_message(summary.to_string());
+            }
+            return;
+        }
+        self.status(index, summary);
+    }
+
+    /// A message above the live lines (or one more plain line).
+    pub fn note(&mut self, text: &str) {
+        match &mut self.display {
+            Display::Live { multi, .. } => {
+                let _ = multi.println(text);
+            }
+            Display::Lines(out) => {
+                let _ = writeln!(out, "{text}");
+            }
+        }
+    }
+
+    /// Stops every spinner that is still running, so the final result prints below them.
+    pub fn finish(self) {
+        if let Display::Live { bars, .. } = &self.display {
+            for bar in bars.iter().filter(|b| !b.is_finished()) {
+                bar.abandon();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Captured {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    #[test]
+    fn plain_lines_only_on_change() {
+        let out = Captured::default();
+        let mut progress = Progress::lines(vec!["US_EAST_1 a".into()], Box::new(out.clone()));
+        progress.status(0, "INITIATING");
+        progress.status(0, "INITIATING");
+        progress.status(0, "INITIATING");
+        progress.relabel(0, "US_EAST_1 b");
+        progress.done(0, "ACTIVE");
+        progress.note("done");
+        progress.finish();
+        let text = out.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("US_EAST_1 a: INITIATING after "));
+        assert!(lines[1].starts_with("US_EAST_1 b: ACTIVE after "));
+        assert_eq!(lines[2], "done");
+    }
+
+    #[test]
+    fn out_of_range_indexes_are_ignored() {
+        let out = Captured::default();
+        let mut progress = Progress::lines(vec![], Box::new(out.clone()));
+        progress.status(3, "ACTIVE");
+        progress.relabel(3, "x");
+        progress.done(3, "x");
+        assert_eq!(out.text(), "");
+    }
+}

@@ -1,0 +1,325 @@
+//! What a command that handles several endpoints found out about each one (a region of
+//! `create`, an id of `wait`), how that is printed, and the one exit code it adds up to.
+//!
+//! Every endpoint known to exist is printed, whatever else failed, so that nothing the user
+//! created on the server is missing from the output. Stdout carries only the result in the
+//! chosen format; notes and per-target errors go to stderr.
+
+use crate::api::{EndpointView, RawEndpoint};
+use crate::cli::OutputFormat;
+use crate::errors::{ExitWith, exit};
+use crate::outcome::Outcome;
+use crate::presentation::Presentation;
+use crate::render;
+use crate::settings::Settings;
+use crate::table::{TableStyle, write_table};
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// Whether the user asked about one thing (print it as `get` would) or several (one document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Single,
+    /// Several targets; the flags say which optional lists the JSON document carries.
+    Many {
+        existing: bool,
+        deleted: bool,
+    },
+}
+
+/// Prints the result to `out` (stdout) and notes and per-target errors to `err` (stderr), in
+/// the output mode chosen: table, plain, JSON (filtered by `--jq` when given) or ids (`-q`).
+pub fn print(
+    out: &mut impl Write,
+    err: &mut impl Write,
+    outcomes: &[Outcome],
+    shape: Shape,
+    format: OutputFormat,
+    presentation: &Presentation,
+) -> anyhow::Result<()> {
+    let present: Vec<&RawEndpoint> = outcomes
+        .iter()
+        .filter(|o| !o.gone)
+        .filter_map(|o| o.endpoint.as_ref())
+        .collect();
+    let views = || -> Vec<EndpointView> {
+        present
+            .iter()
+            .map(|e| EndpointView::from_json(&Value::Object(e.value.clone())))
+            .collect()
+    };
+    let gone_lines = outcomes
+        .iter()
+        .filter(|o| o.gone)
+        .map(|o| format!("{}: deleted (Atlas no longer knows it).", o.label()));
+    // People read tables; everything else is for machines, so remarks go to stderr.
+    let for_people = format == OutputFormat::Table && !presentation.quiet;
+    if presentation.quiet {
+        render::endpoint_ids(out, &views())?;
+        for line in gone_lines {
+            writeln!(err, "{line}")?;
+        }
+    } else {
+        match (format, shape) {
+            (OutputFormat::Table, _) => {
+                if !present.is_empty() {
+                    let style = TableStyle {
+                        headers: presentation.headers,
+                        color: presentation.color,
+                        width: presentation.width,
+                    };
+                    write_table(out, &views(), &style)?;
+                }
+                for line in gone_lines {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            (OutputFormat::Plain, _) => {
+                render::endpoints_plain(out, &views(), presentation.headers)?;
+                for line in gone_lines {
+                    writeln!(err, "{line}")?;
+                }
+            }
+            (OutputFormat::Json, Shape::Single) => {
+                if let Some(endpoint) = present.first() {
+                    match &presentation.jq {
+                        Some(filter) => {
+                            let json = match &endpoint.body {
+                                Some(body) => body.clone().into_bytes(),
+                                None => serde_json::to_vec(&endpoint.value)?,
+                            };
+                            filter.run(&json, out)?;
+                        }
+                        None => render::endpoint_json(out, endpoint)?,
+                    }
+                }
+                // Like `delete -o json`: nothing to print for an endpoint that is gone.
+                for line in gone_lines {
+                    writeln!(err, "{line}")?;
+                }
+            }
+            (OutputFormat::Json, Shape::Many { existing, deleted }) => {
+                let doc = many_document(outcomes, existing, deleted);
+                match &presentation.jq {
+                    Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
+                    None => render::json_line(out, &doc)?,
+                }
+            }
+        }
+    }
+    for o in outcomes {
+        if let Some(step) = &o.next_step {
+            let line = format!("next step for {}: {step}", o.label());
+            if for_people {
+                writeln!(out, "{line}")?;
+            } else {
+                writeln!(err, "{line}")?;
+            }
+        }
+        for note in &o.notes {
+            writeln!(err, "note: {}: {note}", o.target.name())?;
+        }
+    }
+    if matches!(shape, Shape::Many { .. }) {
+        for o in outcomes {
+            if let Some(problem) = &o.problem {
+                writeln!(err, "error: {}: {}", o.target.name(), problem.message)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `{"results": [...], "existing": [...], "deleted": [...], "errors": [...]}`; the README
+/// documents each key.
+fn many_document(outcomes: &[Outcome], existing: bool, deleted: bool) -> Value {
+    let results: Vec<Value> = outcomes
+        .iter()
+        .filter(|o| !o.gone)
+        .filter_map(|o| o.endpoint.as_ref())
+        .map(|e| Value::Object(e.value.clone()))
+        .collect();
+    let ids = |keep: fn(&Outcome) -> bool| -> Vec<Value> {
+        outcomes
+            .iter()
+            .filter(|o| keep(o))
+            .filter_map(|o| o.endpoint_id().map(Value::from))
+            .collect()
+    };
+    let errors: Vec<Value> = outcomes
+        .iter()
+        .filter_map(|o| {
+            let p = o.problem.as_ref()?;
+            Some(json!({
+                "region": o.region(),
+                "endpointId": o.id(),
+                "reason": p.reason.as_str(),
+                "status": p.http_status,
+                "errorCode": p.error_code,
+                "detail": p.detail,
+            }))
+        })
+        .collect();
+    let mut doc = serde_json::Map::new();
+    doc.insert("results".into(), Value::Array(results));
+    if existing {
+        doc.insert("existing".into(), Value::Array(ids(|o| o.existing)));
+    }
+    if deleted {
+        doc.insert("deleted".into(), Value::Array(ids(|o| o.gone)));
+    }
+    doc.insert("errors".into(), Value::Array(errors));
+    Value::Object(doc)
+}
+
+/// Prints the result on stdout and stderr, then gives the command's verdict.
+pub fn finish(
+    settings: &Settings,
+    outcomes: &[Outcome],
+    shape: Shape,
+    interrupted: bool,
+) -> anyhow::Result<()> {
+    print(
+        &mut io::stdout().lock(),
+        &mut io::stderr(),
+        outcomes,
+        shape,
+        settings.output,
+        &settings.presentation,
+    )?;
+    conclude(outcomes, interrupted)
+}
+
+/// The command's final verdict: `Ok` when every target ended well; otherwise the exit code of
+/// the first failed target in the order given (130 when interrupted), with a summary message.
+pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.problem.is_some()).collect();
+    let single = outcomes.len() == 1;
+    let message = match (failed.first(), single) {
+        (None, _) if !interrupted => return Ok(()),
+        (None, _) => None,
+        (Some(first), true) => first.problem.as_ref().map(|p| p.message.clone()),
+        (Some(first), false) => Some(format!(
+            "{} of {} {}s did not succeed: {}",
+            failed.len(),
+            outcomes.len(),
+            first.target.noun(),
+            failed
+                .iter()
+                .map(|o| o.target.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    let code = if interrupted {
+        exit::INTERRUPTED
+    } else {
+        failed
+            .first()
+            .and_then(|o| o.problem.as_ref())
+            .map_or(exit::FAILURE, |p| p.exit_code)
+    };
+    let message = if interrupted {
+        let known = message.map(|m| format!(" ({m})")).unwrap_or_default();
+        format!("interrupted: nothing more was sent; everything known is printed above{known}")
+    } else {
+        message.unwrap_or_default()
+    };
+    Err(ExitWith {
+        code,
+        message: Some(message),
+    }
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::exit_code;
+    use crate::outcome::{Problem, Reason, Target};
+
+    fn endpoint(id: &str, region: &str, status: &str) -> RawEndpoint {
+        let value =
+            json!({"id": id, "regionName": region, "status": status, "cloudProvider": "AWS"});
+        let Value::Object(map) = value else {
+            unreachable!()
+        };
+        RawEndpoint {
+            value: map,
+            body: None,
+        }
+    }
+
+    fn outcomes() -> Vec<Outcome> {
+        let mut created = Outcome::new(Target::Region("US_EAST_1".into()));
+        created.endpoint = Some(endpoint("aaaaaaaaaaaaaaaaaaaaaaaa", "US_EAST_1", "ACTIVE"));
+        let mut existing = Outcome::new(Target::Region("EU_WEST_1".into()));
+        existing.endpoint = Some(endpoint("bbbbbbbbbbbbbbbbbbbbbbbb", "EU_WEST_1", "FAILED"));
+        existing.existing = true;
+        existing.problem = Some(Problem::new(Reason::EndpointFailed, 8, "boom"));
+        let mut refused = Outcome::new(Target::Region("AP_SOUTH_1".into()));
+        refused.problem = Some(Problem {
+            http_status: Some(409),
+            error_code: Some("CONFLICT".into()),
+            ..Problem::new(Reason::ApiError, 5, "exists")
+        });
+        vec![created, existing, refused]
+    }
+
+    #[test]
+    fn many_document_lists_results_existing_and_errors() {
+        let doc = many_document(&outcomes(), true, false);
+        assert_eq!(doc["results"].as_array().unwrap().len(), 2);
+        assert_eq!(doc["existing"], json!(["bbbbbbbbbbbbbbbbbbbbbbbb"]));
+        assert!(doc.get("deleted").is_none());
+        let errors = doc["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0]["reason"], "endpoint_failed");
+        assert_eq!(errors[0]["endpointId"], "bbbbbbbbbbbbbbbbbbbbbbbb");
+        assert_eq!(errors[1]["region"], "AP_SOUTH_1");
+        assert_eq!(errors[1]["status"], 409);
+        assert_eq!(errors[1]["errorCode"], "CONFLICT");
+        assert_eq!(errors[1]["endpointId"], Value::Null);
+    }
+
+    #[test]
+    fn exit_code_is_the_first_failure_in_order_or_130() {
+        let all = outcomes();
+        let err = conclude(&all, false).unwrap_err();
+        assert_eq!(exit_code(&err), 8);
+        assert!(err.to_string().contains("2 of 3 regions"), "{err}");
+        assert_eq!(exit_code(&conclude(&all, true).unwrap_err()), 130);
+        assert!(conclude(&all[..1], false).is_ok());
+        let err = conclude(&all[2..], false).unwrap_err();
+        assert_eq!(exit_code(&err), 5);
+        assert_eq!(err.to_string(), "exists");
+    }
+
+    #[test]
+    fn table_keeps_every_known_endpoint_and_errors_go_to_stderr() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let shape = Shape::Many {
+            existing: true,
+            deleted: false,
+        };
+        let presentation = Presentation::default();
+        print(
+            &mut out,
+            &mut err,
+            &outcomes(),
+            shape,
+            OutputFormat::Table,
+            &presentation,
+        )
+        .unwrap();
+        let (out, err) = (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        );
+        assert!(
+            out.contains("aaaaaaaaaaaaaaaaaaaaaaaa") && out.contains("bbbbbbbbbbbbbbbbbbbbbbbb")
+        );
+        assert!(err.contains("error: EU_WEST_1: boom"), "{err}");
+        assert!(err.contains("error: AP_SOUTH_1: exists"), "{err}");
+    }
+}

@@ -1,0 +1,60 @@
+//! Running the real binary in the background, for tests that act while it works: approve an
+//! endpoint mid-wait, or press Ctrl-C.
+#![allow(dead_code)]
+
+use crate::common::*;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn spawn_atlas(emu: &Emulator, home: &tempfile::TempDir, args: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts")
+}
+
+/// Waits (up to a generous limit) until the emulator's log satisfies `ready`.
+pub fn wait_for_requests(emu: &Emulator, ready: impl Fn(&[LoggedRequest]) -> bool) {
+    let limit = Instant::now() + Duration::from_secs(60);
+    while !ready(&api_requests(emu)) {
+        assert!(Instant::now() < limit, "the binary never got there");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn finish(child: Child) -> Run {
+    let output = child.wait_with_output().expect("binary finishes");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_no_secret(&run);
+    run
+}
+
+/// Sends SIGINT, as Ctrl-C at a terminal would.
+pub fn interrupt(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -INT failed");
+}
