@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --locked --workspace --quiet
+bin="${CARGO_TARGET_DIR:-target}/debug"
 log=$(mktemp)
-target/debug/atlas-ear-emulator --listen 127.0.0.1:0 --settle-after 1s >"$log" 2>&1 &
+"$bin/atlas-ear-emulator" --listen 127.0.0.1:0 --settle-after 1s >"$log" 2>&1 &
 emulator=$!
 trap 'kill $emulator 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
@@ -18,7 +19,7 @@ export MONGODB_ATLAS_BASE_URL="$base"
 export MONGODB_ATLAS_PUBLIC_API_KEY=$(sed -n 's/.*public key: *\([^ ]*\).*/\1/Ip' "$log" | head -n 1)
 export MONGODB_ATLAS_PRIVATE_API_KEY=$(sed -n 's/.*private key: *\([^ ]*\).*/\1/Ip' "$log" | head -n 1)
 export MONGODB_ATLAS_PROJECT_ID=32b6e34b3d91647abb20e7b8
-target/debug/atlas-ear create --region US_EAST_1
-target/debug/atlas-ear list
-target/debug/atlas-ear list -o json | grep -q '"regionName":"US_EAST_1"'
+"$bin/atlas-ear" create --region US_EAST_1
+"$bin/atlas-ear" list
+"$bin/atlas-ear" list -o json | grep -q '"regionName":"US_EAST_1"'
 echo "quick start: ok"
