@@ -8,6 +8,7 @@
 use crate::cli::OutputFormat;
 use crate::errors::UsageError;
 use crate::jq::JqFilter;
+use crate::sources::Env;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 
@@ -78,8 +79,11 @@ pub struct Environment {
 }
 
 impl Environment {
-    pub fn current() -> Environment {
-        let var = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    /// The variables from `env` (the snapshot settings are resolved from), and the terminal
+    /// state of this process's stdout.
+    pub fn capture(env: &Env) -> Environment {
+        // Empty counts as unset; a value that is not UTF-8 is still a value that is set.
+        let var = |name: &str| env.text(name).unwrap_or_else(|_| Some("?".into()));
         let stdout = std::io::stdout();
         let stdout_is_terminal = stdout.is_terminal();
         let terminal_width = if stdout_is_terminal {
@@ -301,6 +305,19 @@ mod tests {
         a.jq = Some(".results[".into());
         let err = resolve(None, &a, &Environment::default()).unwrap_err();
         assert!(err.0.contains("--jq"), "{}", err.0);
+    }
+
+    #[test]
+    fn variables_come_from_the_snapshot() {
+        let env = Environment::capture(&Env::from_pairs([
+            ("NO_COLOR", "1"),
+            ("CLICOLOR_FORCE", ""),
+            ("COLUMNS", "77"),
+        ]));
+        assert_eq!(env.no_color.as_deref(), Some("1"));
+        assert_eq!(env.clicolor_force, None, "empty counts as unset");
+        assert_eq!(env.columns.as_deref(), Some("77"));
+        assert_eq!(env.term, None);
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl Settings {
         let (output, presentation) = crate::presentation::resolve(
             args.output,
             &args.presentation,
-            &crate::presentation::Environment::current(),
+            &crate::presentation::Environment::capture(env),
         )?;
         let project_id = layered(
             ("--project-id", args.project_id.as_deref()),
