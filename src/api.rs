@@ -5,6 +5,7 @@
 //! [`EndpointView`] reads the few fields a table shows, leniently.
 
 use crate::client::{ApiClient, ApiResponse};
+use crate::dry_run::PlannedRequest;
 use crate::errors::{TransportError, printable_snippet};
 use crate::regions::Provider;
 use anyhow::Result;
@@ -42,6 +43,39 @@ fn endpoint_path(project_id: &str, provider: Provider, endpoint_id: &str) -> Str
     format!("{}/{endpoint_id}", collection_path(project_id, provider))
 }
 
+/// The request [`create_endpoint`] sends.
+pub fn create_request(project_id: &str, provider: Provider, region: &str) -> PlannedRequest {
+    PlannedRequest::new(Method::POST, collection_path(project_id, provider))
+        .with_body(serde_json::json!({ "regionName": region }))
+}
+
+/// The request [`get_endpoint`] sends.
+pub fn get_request(project_id: &str, provider: Provider, endpoint_id: &str) -> PlannedRequest {
+    PlannedRequest::new(
+        Method::GET,
+        endpoint_path(project_id, provider, endpoint_id),
+    )
+}
+
+/// The request [`delete_endpoint`] sends.
+pub fn delete_request(project_id: &str, provider: Provider, endpoint_id: &str) -> PlannedRequest {
+    PlannedRequest::new(
+        Method::DELETE,
+        endpoint_path(project_id, provider, endpoint_id),
+    )
+}
+
+/// The request for page `page` (from 1) of [`list_endpoints`].
+pub fn list_page_request(project_id: &str, provider: Provider, page: usize) -> PlannedRequest {
+    PlannedRequest::new(
+        Method::GET,
+        format!(
+            "{}?includeCount=true&itemsPerPage={ITEMS_PER_PAGE}&pageNum={page}",
+            collection_path(project_id, provider)
+        ),
+    )
+}
+
 /// `POST .../privateEndpoints` with `{"regionName": region}`: Atlas answers 202 and the new
 /// endpoint, normally INITIATING.
 pub async fn create_endpoint(
@@ -50,13 +84,8 @@ pub async fn create_endpoint(
     provider: Provider,
     region: &str,
 ) -> Result<RawEndpoint> {
-    let body = serde_json::json!({ "regionName": region });
-    let response = client
-        .call(
-            Method::POST,
-            &collection_path(project_id, provider),
-            Some(&body),
-        )
+    let response = create_request(project_id, provider, region)
+        .send(client)
         .await?;
     decode_endpoint(response)
 }
@@ -68,12 +97,8 @@ pub async fn get_endpoint(
     provider: Provider,
     endpoint_id: &str,
 ) -> Result<RawEndpoint> {
-    let response = client
-        .call(
-            Method::GET,
-            &endpoint_path(project_id, provider, endpoint_id),
-            None,
-        )
+    let response = get_request(project_id, provider, endpoint_id)
+        .send(client)
         .await?;
     decode_endpoint(response)
 }
@@ -85,12 +110,8 @@ pub async fn delete_endpoint(
     provider: Provider,
     endpoint_id: &str,
 ) -> Result<()> {
-    let response = client
-        .call(
-            Method::DELETE,
-            &endpoint_path(project_id, provider, endpoint_id),
-            None,
-        )
+    let response = delete_request(project_id, provider, endpoint_id)
+        .send(client)
         .await?;
     check_deletion(&response)
 }
@@ -101,12 +122,12 @@ pub async fn list_endpoints(
     project_id: &str,
     provider: Provider,
 ) -> Result<EndpointList> {
-    let base = collection_path(project_id, provider);
     let mut results = Vec::new();
     let mut total_count = None;
     for page in 1..=MAX_PAGES {
-        let path = format!("{base}?includeCount=true&itemsPerPage={ITEMS_PER_PAGE}&pageNum={page}");
-        let response = client.call(Method::GET, &path, None).await?;
+        let response = list_page_request(project_id, provider, page)
+            .send(client)
+            .await?;
         let (items, count, has_next) = decode_page(&response)?;
         let received = items.len();
         results.extend(items);

@@ -17,6 +17,9 @@ Environment (a flag beats its variable; a variable beats the Atlas CLI profile):
   MONGODB_ATLAS_OPS_MANAGER_URL  API host (--base-url)
   MONGODB_ATLAS_BASE_URL         API host, e.g. http://127.0.0.1:8080 for the emulator
   MONGODB_ATLAS_PROFILE          Atlas CLI profile to read (--profile)
+  NO_COLOR                       if set and not empty: no colour (unless --color always)
+  CLICOLOR_FORCE                 if set and not 0: colour even when stdout is not a terminal
+  COLUMNS                        width tables fit on a terminal (default: the terminal's)
   The Terraform provider's MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY
   work too. Where two names exist, the Atlas CLI's wins: MONGODB_ATLAS_*_API_KEY
   over MONGODB_ATLAS_*_KEY, MONGODB_ATLAS_OPS_MANAGER_URL over MONGODB_ATLAS_BASE_URL.
@@ -93,9 +96,16 @@ pub struct GlobalArgs {
     )]
     pub api_version: String,
 
-    /// Output format: a table for people, or the API's JSON for scripts.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format [default: table].
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub presentation: crate::presentation::PresentationArgs,
+
+    /// Print the request(s) as curl command lines instead of sending them (keys as placeholders).
+    #[arg(long, global = true)]
+    pub dry_run: bool,
 
     /// Extra attempts after a 429, or after a 5xx or network failure of a GET or DELETE (0 = off, at most 10).
     #[arg(
@@ -116,15 +126,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
-    /// Print each request (method, URL, status, time) on stderr.
+    /// Trace requests on stderr: -v method, URL, status, time, retries and rate limits; -vv adds
+    /// headers (Authorization redacted) and bodies.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Bordered table for people; statuses coloured on a terminal.
     Table,
+    /// The API's JSON, unchanged.
     Json,
+    /// Tab-separated, no borders, for cut and awk.
+    Plain,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,12 +159,23 @@ pub enum Command {
     /// Inspect the configuration: `config show`.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script on stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print each resolved setting, its value (secrets masked) and where it came from.
     Show,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,6 @@ use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
@@ -25,6 +24,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for `--request-timeout`.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub use crate::retry::DEFAULT_RETRIES;
+/// Sent with every request (set on the HTTP client, so traces name it explicitly).
+pub const USER_AGENT: &str = concat!("atlas-ear/", env!("CARGO_PKG_VERSION"));
 
 /// A successful (2xx) answer.
 #[derive(Debug)]
@@ -63,7 +64,7 @@ impl ApiClient {
                 _ => None,
             };
         let http = reqwest::Client::builder()
-            .user_agent(concat!("atlas-ear/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
@@ -278,8 +279,13 @@ impl ApiClient {
         if let Some(value) = authorization {
             request = request.header(AUTHORIZATION, value);
         }
+        let request = request
+            .build()
+            .map_err(|e| TransportError(format!("cannot build the request to {url}: {e}")))?;
+        self.tracer()
+            .request(&request, &[("user-agent", USER_AGENT)]);
         let started = Instant::now();
-        let result = request.send().await;
+        let result = self.http.execute(request).await;
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
@@ -315,13 +321,8 @@ impl ApiClient {
                 }
             }
         }
-        let elapsed = started.elapsed();
-        self.trace(format_args!(
-            "{method} {url} -> {} {} ({} ms)",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or(""),
-            elapsed.as_millis()
-        ));
+        self.tracer()
+            .response((method, url), status, started.elapsed(), &headers, &bytes);
         if status.is_redirection() {
             let location = headers
                 .get(reqwest::header::LOCATION)
@@ -373,9 +374,11 @@ impl ApiClient {
 
     /// One line on stderr with `-v`. Tracing never includes the Authorization header.
     fn trace(&self, line: std::fmt::Arguments<'_>) {
-        if self.verbose > 0 {
-            let _ = writeln!(std::io::stderr(), "{line}");
-        }
+        self.tracer().line(line);
+    }
+
+    fn tracer(&self) -> crate::trace::Tracer {
+        crate::trace::Tracer::new(self.verbose)
     }
 }
 

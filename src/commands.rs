@@ -1,10 +1,11 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
 
 use crate::api;
-use crate::cli::{Cli, Command, ConfigCommand, DeleteArgs, OutputFormat};
+use crate::cli::{Cli, Command, ConfigCommand, DeleteArgs};
 use crate::client::ApiClient;
+use crate::dry_run;
 use crate::errors::{ExitWith, UsageError, exit};
-use crate::render;
+use crate::output;
 use crate::settings::{Settings, validate_object_id};
 use crate::wait::{Scope, Timing};
 use crate::{fleet, wait};
@@ -12,8 +13,18 @@ use anyhow::Result;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 pub async fn execute(cli: Cli) -> Result<()> {
+    // Completions and the manual depend on no setting, so a broken environment cannot stop them.
+    match &cli.command {
+        Command::Completions(args) => {
+            crate::help::write_completions(args.shell, &mut io::stdout().lock());
+            return Ok(());
+        }
+        Command::Man => return Ok(crate::help::write_man(&mut io::stdout().lock())?),
+        _ => {}
+    }
     let settings = Settings::resolve(&cli.global)?;
     match cli.command {
+        Command::Completions(_) | Command::Man => Ok(()),
         Command::Regions => regions(&settings),
         Command::List => list(&settings).await,
         Command::Create(args) => fleet::create_command(&settings, &args).await,
@@ -25,46 +36,42 @@ pub async fn execute(cli: Cli) -> Result<()> {
 }
 
 fn config_show(settings: &Settings) -> Result<()> {
+    if settings.presentation.quiet {
+        return Err(UsageError("-q prints ids, and `config show` has none".into()).into());
+    }
     let flag_given = crate::config_show::flags_from_command_line();
     let rows = crate::config_show::rows(settings, &flag_given);
-    crate::config_show::print(&mut io::stdout().lock(), &rows, settings.output)?;
-    Ok(())
+    output::print_config(settings, &rows)
 }
 
 fn regions(settings: &Settings) -> Result<()> {
-    let mut out = io::stdout().lock();
-    let regions = settings.provider.regions();
-    match settings.output {
-        OutputFormat::Json => render::json_line(&mut out, &serde_json::json!(regions))?,
-        OutputFormat::Table => {
-            for region in regions {
-                writeln!(out, "{region}")?;
-            }
-        }
+    if settings.dry_run {
+        return dry_run::print_for(settings, &[], Some(dry_run::REGIONS_NOTE));
     }
-    Ok(())
+    output::print_regions(settings, settings.provider.regions())
 }
 
 async fn list(settings: &Settings) -> Result<()> {
     let project_id = settings.project_id()?;
+    if settings.dry_run {
+        let first_page = api::list_page_request(project_id, settings.provider, 1);
+        return dry_run::print_for(settings, &[first_page], Some(dry_run::LIST_NOTE));
+    }
     let client = ApiClient::new(settings)?;
     let list = api::list_endpoints(&client, project_id, settings.provider).await?;
-    let mut out = io::stdout().lock();
-    match settings.output {
-        OutputFormat::Json => render::list_json(&mut out, &list)?,
-        OutputFormat::Table => {
-            render::list_table(&mut out, &list, settings.provider.as_api_str(), project_id)?
-        }
-    }
-    Ok(())
+    output::print_list(settings, &list, project_id)
 }
 
 async fn get(settings: &Settings, endpoint_id: &str) -> Result<()> {
     let project_id = settings.project_id()?;
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
+    if settings.dry_run {
+        let request = api::get_request(project_id, settings.provider, endpoint_id);
+        return dry_run::print_for(settings, &[request], None);
+    }
     let client = ApiClient::new(settings)?;
     let endpoint = api::get_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
-    print_endpoint(settings, &endpoint)
+    output::print_endpoint(settings, &endpoint)
 }
 
 async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
@@ -72,6 +79,14 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
     let endpoint_id = args.endpoint.endpoint_id.as_str();
     validate_object_id(endpoint_id, "ENDPOINT_ID")?;
     let timing = Timing::resolve(&args.timing, args.wait)?;
+    if !args.wait {
+        output::refuse_jq(settings, "delete")?;
+    }
+    if settings.dry_run {
+        let request = api::delete_request(project_id, settings.provider, endpoint_id);
+        let note = args.wait.then_some(dry_run::DELETE_WAIT_NOTE);
+        return dry_run::print_for(settings, &[request], note);
+    }
     let client = ApiClient::new(settings)?;
     let provider = settings.provider.as_api_str();
     if !args.yes {
@@ -90,17 +105,9 @@ async fn delete(settings: &Settings, args: &DeleteArgs) -> Result<()> {
             project_id,
             provider: settings.provider,
         };
-        return wait::wait_for_deletion(&scope, endpoint_id, &timing, settings.output).await;
+        return wait::wait_for_deletion(&scope, endpoint_id, &timing, settings).await;
     }
-    let message = format!(
-        "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
-    );
-    // With -o json stdout stays empty (the API answers 204 with no body); the report goes to stderr.
-    match settings.output {
-        OutputFormat::Json => writeln!(io::stderr(), "{message}")?,
-        OutputFormat::Table => writeln!(io::stdout(), "{message}")?,
-    }
-    Ok(())
+    output::print_deleted(settings, endpoint_id, project_id)
 }
 
 /// Asks on the terminal; refuses outright when nobody is there to answer.
@@ -128,16 +135,4 @@ fn confirm_delete(provider: &str, endpoint_id: &str, project_id: &str) -> Result
         }
         .into())
     }
-}
-
-fn print_endpoint(settings: &Settings, endpoint: &api::RawEndpoint) -> Result<()> {
-    let mut out = io::stdout().lock();
-    match settings.output {
-        OutputFormat::Json => render::endpoint_json(&mut out, endpoint)?,
-        OutputFormat::Table => {
-            let value = serde_json::Value::Object(endpoint.value.clone());
-            render::endpoints_table(&mut out, &render::sorted_views(&[value]))?
-        }
-    }
-    Ok(())
 }

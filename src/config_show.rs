@@ -210,6 +210,7 @@ fn auth_row(settings: &Settings) -> Row {
 pub fn print(out: &mut impl Write, rows: &[Row], format: OutputFormat) -> io::Result<()> {
     match format {
         OutputFormat::Json => json_line(out, &to_json(rows)),
+        OutputFormat::Plain => print_plain(out, rows, true),
         OutputFormat::Table => {
             let mut builder = Builder::default();
             builder.push_record(["SETTING", "VALUE", "SOURCE"]);
@@ -233,6 +234,25 @@ pub fn print(out: &mut impl Write, rows: &[Row], format: OutputFormat) -> io::Re
             Ok(())
         }
     }
+}
+
+/// `-o plain`: `SETTING<TAB>VALUE<TAB>SOURCE` lines (an unset value or source is an empty
+/// field); notes are left to the caller, so every line is one setting.
+pub fn print_plain(out: &mut impl Write, rows: &[Row], headers: bool) -> io::Result<()> {
+    if headers {
+        writeln!(out, "SETTING\tVALUE\tSOURCE")?;
+    }
+    for row in rows {
+        let source = row.source.as_ref().map(ToString::to_string);
+        writeln!(
+            out,
+            "{}\t{}\t{}",
+            row.name,
+            row.value.as_deref().unwrap_or(""),
+            source.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
 }
 
 /// `{"base_url": {"value": "...", "source": "env", "name": "MONGODB_ATLAS_BASE_URL"}, ...}`.

@@ -156,22 +156,63 @@ fn tokenize(input: &str) -> Result<Vec<Item>, ChallengeError> {
     Ok(items)
 }
 
-/// Parses the `Digest` challenge out of one `WWW-Authenticate` header value.
+/// Parses the best `Digest` challenge out of one `WWW-Authenticate` header value (a value may
+/// carry several challenges, of several schemes).
 pub fn parse_challenge(header: &str) -> Result<DigestChallenge, ChallengeError> {
     let items = tokenize(header)?;
-    let start = items
-        .iter()
-        .position(|item| matches!(item, Item::Scheme(s) if s.eq_ignore_ascii_case("digest")))
-        .ok_or(ChallengeError::NoDigestChallenge)?;
-    let params: Vec<(&str, &str)> = items[start + 1..]
-        .iter()
-        .map_while(|item| match item {
-            Item::Param(k, v) => Some((k.as_str(), v.as_str())),
-            Item::Scheme(_) => None,
-        })
-        .collect();
-    let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    best_of(digest_challenges(&items).map(challenge_from_params))
+}
 
+/// The parameter lists of every `Digest` challenge among the items, in order.
+fn digest_challenges(items: &[Item]) -> impl Iterator<Item = Vec<(&str, &str)>> {
+    items.iter().enumerate().filter_map(move |(n, item)| {
+        let Item::Scheme(scheme) = item else {
+            return None;
+        };
+        if !scheme.eq_ignore_ascii_case("digest") {
+            return None;
+        }
+        let params = items[n + 1..]
+            .iter()
+            .map_while(|item| match item {
+                Item::Param(k, v) => Some((k.as_str(), v.as_str())),
+                Item::Scheme(_) => None,
+            })
+            .collect();
+        Some(params)
+    })
+}
+
+/// Picks the strongest answerable challenge (SHA-256 over MD5, as RFC 7616 asks of clients);
+/// with none answerable, the first reason why not.
+fn best_of(
+    candidates: impl Iterator<Item = Result<DigestChallenge, ChallengeError>>,
+) -> Result<DigestChallenge, ChallengeError> {
+    let mut best: Option<DigestChallenge> = None;
+    let mut first_error = None;
+    for candidate in candidates {
+        match candidate {
+            Ok(c) => {
+                let stronger = best.as_ref().is_none_or(|b| {
+                    b.algorithm == DigestAlgorithm::Md5 && c.algorithm == DigestAlgorithm::Sha256
+                });
+                if stronger {
+                    best = Some(c);
+                }
+            }
+            // "No digest challenge here" is the weakest reason; any real one replaces it.
+            Err(e) => {
+                if matches!(first_error, None | Some(ChallengeError::NoDigestChallenge)) {
+                    first_error = Some(e);
+                }
+            }
+        }
+    }
+    best.ok_or_else(|| first_error.unwrap_or(ChallengeError::NoDigestChallenge))
+}
+
+fn challenge_from_params(params: Vec<(&str, &str)>) -> Result<DigestChallenge, ChallengeError> {
+    let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let realm = get("realm").ok_or(ChallengeError::MissingField("realm"))?;
     let nonce = get("nonce").ok_or(ChallengeError::MissingField("nonce"))?;
     if nonce.is_empty() {
@@ -201,19 +242,11 @@ pub fn parse_challenge(header: &str) -> Result<DigestChallenge, ChallengeError> 
     })
 }
 
-/// Picks the first answerable digest challenge among all `WWW-Authenticate` header values.
+/// Picks the strongest answerable digest challenge among all `WWW-Authenticate` header values.
 pub fn parse_challenges<'a>(
     headers: impl IntoIterator<Item = &'a str>,
 ) -> Result<DigestChallenge, ChallengeError> {
-    let mut first_error = ChallengeError::NoDigestChallenge;
-    for value in headers {
-        match parse_challenge(value) {
-            Ok(challenge) => return Ok(challenge),
-            Err(ChallengeError::NoDigestChallenge) => {}
-            Err(e) => first_error = e,
-        }
-    }
-    Err(first_error)
+    best_of(headers.into_iter().map(parse_challenge))
 }
 
 impl DigestChallenge {
@@ -273,7 +306,29 @@ mod tests {
         assert!(c.stale);
         assert_eq!(c.opaque.as_deref(), Some("o"));
         let c = parse_challenges([r#"Basic realm="b""#, ATLAS]).unwrap();
+        assert!(matches!(
+            parse_challenges([r#"Basic realm="b""#, r#"Digest realm="r", nonce="n""#]),
+            Err(ChallengeError::MissingField("qop"))
+        ));
         assert_eq!(c.realm, "MMS Public API");
+    }
+
+    #[test]
+    fn prefers_sha256_over_md5_in_one_header_or_several() {
+        let both = r#"Digest realm="r", nonce="m", qop="auth", algorithm=MD5, Digest realm="r", nonce="s", qop="auth", algorithm=SHA-256"#;
+        assert_eq!(parse_challenge(both).unwrap().nonce, "s");
+        let c = parse_challenges([
+            r#"Digest realm="r", nonce="m", qop="auth""#,
+            r#"Digest realm="r", nonce="s", qop="auth", algorithm=SHA-256"#,
+        ])
+        .unwrap();
+        assert_eq!(c.algorithm, DigestAlgorithm::Sha256);
+        // An unanswerable challenge next to an answerable one is skipped.
+        let c = parse_challenge(
+            r#"Digest realm="r", nonce="x", qop="auth", algorithm=SHA-512-256, Digest realm="r", nonce="m", qop="auth""#,
+        )
+        .unwrap();
+        assert_eq!(c.nonce, "m");
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
     let project_id = settings.project_id()?;
     let regions = resolve_regions(settings.provider, &args.region, args.allow_unknown_region)?;
     let timing = Timing::resolve(&args.timing, args.wait)?;
+    if settings.dry_run {
+        let (skip, wait) = (args.skip_existing, args.wait);
+        return crate::dry_run::print_create(settings, project_id, &regions, skip, wait);
+    }
     let client = ApiClient::new(settings)?;
     let scope = Scope {
         client: &client,
@@ -60,7 +64,7 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
             deleted: false,
         }
     };
-    report::finish(settings.output, &outcomes, shape, interrupted)
+    report::finish(settings, &outcomes, shape, interrupted)
 }
 
 /// Creates one endpoint per region and says what became of each, in the order given. Fails

@@ -2,19 +2,9 @@
 //! other I/O, so every format can be tested without a terminal.
 
 use crate::api::{EndpointList, EndpointView, RawEndpoint};
+use crate::table::{HEADERS, TableStyle, write_table};
 use serde_json::Value;
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::Style;
-
-const HEADERS: [&str; 6] = [
-    "ID",
-    "PROVIDER",
-    "REGION",
-    "STATUS",
-    "CONNECTION NAME",
-    "ERROR",
-];
 
 /// Sorts for a stable table: by provider, region, then id, whatever order the server used.
 pub fn sorted_views(values: &[Value]) -> Vec<EndpointView> {
@@ -23,23 +13,9 @@ pub fn sorted_views(values: &[Value]) -> Vec<EndpointView> {
     views
 }
 
-/// A bordered table with one row per endpoint.
+/// A bordered table with one row per endpoint, uncoloured and unlimited in width.
 pub fn endpoints_table(out: &mut impl Write, views: &[EndpointView]) -> io::Result<()> {
-    let mut builder = Builder::default();
-    builder.push_record(HEADERS);
-    for v in views {
-        builder.push_record([
-            v.id.as_str(),
-            v.provider.as_str(),
-            v.region.as_str(),
-            v.status.as_str(),
-            v.connection_name.as_str(),
-            v.error.as_str(),
-        ]);
-    }
-    let mut table = builder.build();
-    table.with(Style::rounded());
-    writeln!(out, "{table}")
+    write_table(out, views, &TableStyle::default())
 }
 
 /// `list` as a table, or a sentence when there is nothing to show.
@@ -49,17 +25,73 @@ pub fn list_table(
     provider: &str,
     project_id: &str,
 ) -> io::Result<()> {
+    styled_list_table(out, list, provider, project_id, &TableStyle::default())
+}
+
+/// [`list_table`] with colour, width and headers chosen by the caller.
+pub fn styled_list_table(
+    out: &mut impl Write,
+    list: &EndpointList,
+    provider: &str,
+    project_id: &str,
+    style: &TableStyle,
+) -> io::Result<()> {
     if list.results.is_empty() {
         return writeln!(
             out,
             "No {provider} encryption-at-rest private endpoints in project {project_id}."
         );
     }
-    endpoints_table(out, &sorted_views(&list.results))
+    write_table(out, &sorted_views(&list.results), style)
+}
+
+/// `-o plain`: tab-separated columns, a header line unless `headers` is false. Tabs and line
+/// breaks inside a value become spaces so that every endpoint stays one line for cut and awk.
+pub fn endpoints_plain(
+    out: &mut impl Write,
+    views: &[EndpointView],
+    headers: bool,
+) -> io::Result<()> {
+    if headers {
+        writeln!(out, "{}", HEADERS.join("\t"))?;
+    }
+    for v in views {
+        let fields = [
+            &v.id,
+            &v.provider,
+            &v.region,
+            &v.status,
+            &v.connection_name,
+            &v.error,
+        ];
+        let fields: Vec<String> = fields.iter().map(|f| plain_field(f)).collect();
+        writeln!(out, "{}", fields.join("\t"))?;
+    }
+    Ok(())
+}
+
+fn plain_field(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `-q`: one id per line.
+pub fn endpoint_ids(out: &mut impl Write, views: &[EndpointView]) -> io::Result<()> {
+    for v in views {
+        writeln!(out, "{}", plain_field(&v.id))?;
+    }
+    Ok(())
 }
 
 /// `list -o json`: one document holding every page's results.
 pub fn list_json(out: &mut impl Write, list: &EndpointList) -> io::Result<()> {
+    json_line(out, &list_document(list))
+}
+
+/// The document `list -o json` prints (and `--jq` filters).
+pub fn list_document(list: &EndpointList) -> Value {
     let mut doc = serde_json::Map::new();
     doc.insert("results".into(), Value::Array(list.results.clone()));
     if let Some(total) = list.total_count {
@@ -67,7 +99,7 @@ pub fn list_json(out: &mut impl Write, list: &EndpointList) -> io::Result<()> {
     } else {
         doc.insert("totalCount".into(), Value::from(list.results.len()));
     }
-    json_line(out, &Value::Object(doc))
+    Value::Object(doc)
 }
 
 /// `get`/`create -o json`: the body exactly as Atlas sent it.

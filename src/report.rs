@@ -9,7 +9,10 @@ use crate::api::{EndpointView, RawEndpoint};
 use crate::cli::OutputFormat;
 use crate::errors::{ExitWith, exit};
 use crate::outcome::Outcome;
+use crate::presentation::Presentation;
 use crate::render;
+use crate::settings::Settings;
+use crate::table::{TableStyle, write_table};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -24,51 +27,93 @@ pub enum Shape {
     },
 }
 
-/// Prints the result to `out` (stdout) and notes and per-target errors to `err` (stderr).
+/// Prints the result to `out` (stdout) and notes and per-target errors to `err` (stderr), in
+/// the output mode chosen: table, plain, JSON (filtered by `--jq` when given) or ids (`-q`).
 pub fn print(
     out: &mut impl Write,
     err: &mut impl Write,
     outcomes: &[Outcome],
     shape: Shape,
     format: OutputFormat,
-) -> io::Result<()> {
+    presentation: &Presentation,
+) -> anyhow::Result<()> {
     let present: Vec<&RawEndpoint> = outcomes
         .iter()
         .filter(|o| !o.gone)
         .filter_map(|o| o.endpoint.as_ref())
         .collect();
-    match (format, shape) {
-        (OutputFormat::Table, _) => {
-            if !present.is_empty() {
-                let views: Vec<EndpointView> = present
-                    .iter()
-                    .map(|e| EndpointView::from_json(&Value::Object(e.value.clone())))
-                    .collect();
-                render::endpoints_table(out, &views)?;
-            }
-            for o in outcomes.iter().filter(|o| o.gone) {
-                writeln!(out, "{}: deleted (Atlas no longer knows it).", o.label())?;
-            }
+    let views = || -> Vec<EndpointView> {
+        present
+            .iter()
+            .map(|e| EndpointView::from_json(&Value::Object(e.value.clone())))
+            .collect()
+    };
+    let gone_lines = outcomes
+        .iter()
+        .filter(|o| o.gone)
+        .map(|o| format!("{}: deleted (Atlas no longer knows it).", o.label()));
+    // People read tables; everything else is for machines, so remarks go to stderr.
+    let for_people = format == OutputFormat::Table && !presentation.quiet;
+    if presentation.quiet {
+        render::endpoint_ids(out, &views())?;
+        for line in gone_lines {
+            writeln!(err, "{line}")?;
         }
-        (OutputFormat::Json, Shape::Single) => {
-            if let Some(endpoint) = present.first() {
-                render::endpoint_json(out, endpoint)?;
+    } else {
+        match (format, shape) {
+            (OutputFormat::Table, _) => {
+                if !present.is_empty() {
+                    let style = TableStyle {
+                        headers: presentation.headers,
+                        color: presentation.color,
+                        width: presentation.width,
+                    };
+                    write_table(out, &views(), &style)?;
+                }
+                for line in gone_lines {
+                    writeln!(out, "{line}")?;
+                }
             }
-            // Like `delete -o json`: nothing to print for an endpoint that is gone.
-            for o in outcomes.iter().filter(|o| o.gone) {
-                writeln!(err, "{}: deleted (Atlas no longer knows it).", o.label())?;
+            (OutputFormat::Plain, _) => {
+                render::endpoints_plain(out, &views(), presentation.headers)?;
+                for line in gone_lines {
+                    writeln!(err, "{line}")?;
+                }
             }
-        }
-        (OutputFormat::Json, Shape::Many { existing, deleted }) => {
-            render::json_line(out, &many_document(outcomes, existing, deleted))?;
+            (OutputFormat::Json, Shape::Single) => {
+                if let Some(endpoint) = present.first() {
+                    match &presentation.jq {
+                        Some(filter) => {
+                            let json = match &endpoint.body {
+                                Some(body) => body.clone().into_bytes(),
+                                None => serde_json::to_vec(&endpoint.value)?,
+                            };
+                            filter.run(&json, out)?;
+                        }
+                        None => render::endpoint_json(out, endpoint)?,
+                    }
+                }
+                // Like `delete -o json`: nothing to print for an endpoint that is gone.
+                for line in gone_lines {
+                    writeln!(err, "{line}")?;
+                }
+            }
+            (OutputFormat::Json, Shape::Many { existing, deleted }) => {
+                let doc = many_document(outcomes, existing, deleted);
+                match &presentation.jq {
+                    Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
+                    None => render::json_line(out, &doc)?,
+                }
+            }
         }
     }
     for o in outcomes {
         if let Some(step) = &o.next_step {
             let line = format!("next step for {}: {step}", o.label());
-            match format {
-                OutputFormat::Table => writeln!(out, "{line}")?,
-                OutputFormat::Json => writeln!(err, "{line}")?,
+            if for_people {
+                writeln!(out, "{line}")?;
+            } else {
+                writeln!(err, "{line}")?;
             }
         }
         for note in &o.notes {
@@ -129,7 +174,7 @@ fn many_document(outcomes: &[Outcome], existing: bool, deleted: bool) -> Value {
 
 /// Prints the result on stdout and stderr, then gives the command's verdict.
 pub fn finish(
-    format: OutputFormat,
+    settings: &Settings,
     outcomes: &[Outcome],
     shape: Shape,
     interrupted: bool,
@@ -139,7 +184,8 @@ pub fn finish(
         &mut io::stderr(),
         outcomes,
         shape,
-        format,
+        settings.output,
+        &settings.presentation,
     )?;
     conclude(outcomes, interrupted)
 }
@@ -256,7 +302,16 @@ mod tests {
             existing: true,
             deleted: false,
         };
-        print(&mut out, &mut err, &outcomes(), shape, OutputFormat::Table).unwrap();
+        let presentation = Presentation::default();
+        print(
+            &mut out,
+            &mut err,
+            &outcomes(),
+            shape,
+            OutputFormat::Table,
+            &presentation,
+        )
+        .unwrap();
         let (out, err) = (
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),

@@ -61,7 +61,12 @@ pub struct Settings {
     /// The date in `Accept: application/vnd.atlas.<date>+json`.
     pub api_version: String,
     pub provider: Provider,
+    /// The format (`--jq` makes it JSON).
     pub output: OutputFormat,
+    /// Ids only, headers, jq filter, colour and width (see `presentation.rs`).
+    pub presentation: crate::presentation::Presentation,
+    /// Print requests as curl commands instead of sending them.
+    pub dry_run: bool,
     pub verbose: u8,
     /// Extra attempts for retryable failures (`--retries`).
     pub retries: u32,
@@ -91,6 +96,11 @@ impl Settings {
         let profile = profile::load(profile_file.as_deref(), &choice)?;
         let base_url = resolve_base_url(args, env, profile.as_ref())?;
         validate_api_version(&args.api_version)?;
+        let (output, presentation) = crate::presentation::resolve(
+            args.output,
+            &args.presentation,
+            &crate::presentation::Environment::capture(env),
+        )?;
         let project_id = layered(
             ("--project-id", args.project_id.as_deref()),
             env,
@@ -102,7 +112,9 @@ impl Settings {
             base_url: base_url.value,
             api_version: args.api_version.clone(),
             provider: args.provider,
-            output: args.output,
+            output,
+            presentation,
+            dry_run: args.dry_run,
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,

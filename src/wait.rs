@@ -272,6 +272,9 @@ pub async fn wait_command(settings: &Settings, args: &WaitArgs) -> Result<()> {
         }
     }
     let timing = Timing::resolve(&args.timing, true)?;
+    if settings.dry_run {
+        return crate::dry_run::print_wait(settings, project_id, &ids);
+    }
     let client = ApiClient::new(settings)?;
     let scope = Scope {
         client: &client,
@@ -300,7 +303,7 @@ pub async fn wait_command(settings: &Settings, args: &WaitArgs) -> Result<()> {
             deleted: args.goal == WaitGoal::Deleted,
         }
     };
-    report::finish(settings.output, &outcomes, shape, interrupted)
+    report::finish(settings, &outcomes, shape, interrupted)
 }
 
 /// The wait of `delete --wait`, after Atlas accepted the deletion request.
@@ -308,7 +311,7 @@ pub async fn wait_for_deletion(
     scope: &Scope<'_>,
     endpoint_id: &str,
     timing: &Timing,
-    output: crate::cli::OutputFormat,
+    settings: &Settings,
 ) -> Result<()> {
     let mut interrupts = Interrupts::listen();
     let mut outcomes = vec![Outcome::new(Target::Endpoint(endpoint_id.to_string()))];
@@ -321,7 +324,7 @@ pub async fn wait_for_deletion(
         &mut interrupts,
     )
     .await;
-    report::finish(output, &outcomes, Shape::Single, interrupted)
+    report::finish(settings, &outcomes, Shape::Single, interrupted)
 }
 
 #[cfg(test)]

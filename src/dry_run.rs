@@ -1,0 +1,330 @@
+//! A request described before it is sent, and `--dry-run`, which prints it as a curl command
+//! in the style of the Atlas documentation instead of sending it.
+//!
+//! Commands build a [`PlannedRequest`]; the same value is either sent through the one
+//! `ApiClient` or printed, so the printed command cannot drift from what the tool would send.
+//! The keys are always the documentation's `{PUBLIC-KEY}:{PRIVATE-KEY}` placeholders (for a
+//! service account `{CLIENT-ID}:{CLIENT-SECRET}` and `{ACCESS-TOKEN}`): a dry run never prints
+//! a secret, and works without keys at all.
+
+use crate::client::{ApiClient, ApiResponse};
+use crate::settings::{Credentials, Settings};
+use anyhow::Result;
+use reqwest::Method;
+use std::io::{self, Write};
+
+/// Said before the first page's request: `list` walks pages by number, not by `next` link.
+pub const LIST_NOTE: &str = "list reads every page; this is the first. Further pages repeat it with pageNum=2, 3, ...\nuntil a page has fewer than itemsPerPage results or no \"next\" link.";
+/// `regions` is answered from the built-in lists.
+pub const REGIONS_NOTE: &str = "regions sends no request: the region lists are built in.";
+/// `--skip-existing` lists before it creates.
+pub const SKIP_EXISTING_NOTE: &str = "--skip-existing: the list comes first (every page, as `list` reads them), and a region\nthat already has an endpoint in any status but DELETING is not sent.";
+/// What `create --wait` adds after the POSTs; the ids are only known from their answers.
+pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls each new endpoint with GET .../privateEndpoints/{ENDPOINT-ID}\n(as `get` does) every --interval, the first sooner, until it is settled or --timeout passes.";
+/// What `delete --wait` adds after the DELETE.
+pub const DELETE_WAIT_NOTE: &str = "after the request below, --wait repeats the GET of `get` for this endpoint every --interval,\nthe first sooner, until Atlas answers 404 or --timeout passes.";
+/// `wait`: one poll of each endpoint, repeated.
+pub const WAIT_NOTE: &str = "wait polls each endpoint with this GET every --interval (the first sooner) until --for is\nreached or --timeout passes.";
+
+/// Method, path and query, and JSON body of one API call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRequest {
+    pub method: Method,
+    /// From `/api/atlas/v2/...`, with the query string if any.
+    pub path_and_query: String,
+    pub body: Option<serde_json::Value>,
+}
+
+impl PlannedRequest {
+    pub fn new(method: Method, path_and_query: impl Into<String>) -> PlannedRequest {
+        PlannedRequest {
+            method,
+            path_and_query: path_and_query.into(),
+            body: None,
+        }
+    }
+
+    pub fn with_body(mut self, body: serde_json::Value) -> PlannedRequest {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends it through the client (auth, retries and error decoding included).
+    pub async fn send(&self, client: &ApiClient) -> Result<ApiResponse> {
+        client
+            .call(
+                self.method.clone(),
+                &self.path_and_query,
+                self.body.as_ref(),
+            )
+            .await
+    }
+
+    /// The body exactly as the client serialises it.
+    pub fn body_text(&self) -> Option<String> {
+        self.body.as_ref().map(|b| b.to_string())
+    }
+}
+
+/// How the printed commands authenticate: as the configured credentials would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlAuth {
+    /// `--user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest` (also when no credentials are set).
+    Digest,
+    /// A token request first, then `Authorization: Bearer {ACCESS-TOKEN}`.
+    Bearer,
+}
+
+/// What a curl command needs besides the request: where, which API version, which auth.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    /// Scheme, host and optional path prefix, as in `--base-url`.
+    pub base_url: &'a str,
+    /// The date of `application/vnd.atlas.<date>+json`.
+    pub api_version: &'a str,
+    pub auth: CurlAuth,
+}
+
+/// Said before the token request of a service account.
+pub const TOKEN_NOTE: &str = "service account: first get an access token (the \"access_token\" of the answer) for {ACCESS-TOKEN};\natlas-ear reuses a cached token while it is valid, so it may skip this request.";
+
+/// One request as a multi-line curl command, the way the Atlas documentation writes them.
+pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
+    let media_type = format!("application/vnd.atlas.{}+json", target.api_version);
+    let url = format!(
+        "{}{}",
+        target.base_url.trim_end_matches('/'),
+        request.path_and_query
+    );
+    let mut lines = vec![
+        match target.auth {
+            CurlAuth::Digest => r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest"#.to_string(),
+            CurlAuth::Bearer => {
+                r#"curl --header "Authorization: Bearer {ACCESS-TOKEN}""#.to_string()
+            }
+        },
+        format!("--header {}", shell_quote(&format!("Accept: {media_type}"))),
+    ];
+    let body = request.body_text();
+    if body.is_some() {
+        lines.push(format!(
+            "--header {}",
+            shell_quote(&format!("Content-Type: {media_type}"))
+        ));
+    }
+    lines.push(format!(
+        "--request {} {}",
+        request.method.as_str(),
+        shell_quote(&url)
+    ));
+    if let Some(body) = body {
+        lines.push(format!("--data {}", single_quoted(&body)));
+    }
+    lines.join(" \\\n  ")
+}
+
+/// The service-account token request, as the client sends it.
+pub fn token_command(base_url: &str) -> String {
+    let url = format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        crate::token::TOKEN_PATH
+    );
+    [
+        r#"curl --user "{CLIENT-ID}:{CLIENT-SECRET}""#.to_string(),
+        r#"--header "Accept: application/json""#.to_string(),
+        r#"--header "Content-Type: application/x-www-form-urlencoded""#.to_string(),
+        format!("--request POST {}", shell_quote(&url)),
+        "--data 'grant_type=client_credentials'".to_string(),
+    ]
+    .join(" \\\n  ")
+}
+
+/// Prints each request (with an optional comment before it) for `--dry-run`; with a service
+/// account, the token request comes first.
+pub fn print(
+    out: &mut impl Write,
+    requests: &[PlannedRequest],
+    target: &Target<'_>,
+    note: Option<&str>,
+) -> io::Result<()> {
+    let comment = |out: &mut dyn Write, text: &str| -> io::Result<()> {
+        for line in text.lines() {
+            writeln!(out, "# {line}")?;
+        }
+        Ok(())
+    };
+    if target.auth == CurlAuth::Bearer && !requests.is_empty() {
+        comment(out, TOKEN_NOTE)?;
+        writeln!(out, "{}", token_command(target.base_url))?;
+    }
+    if let Some(note) = note {
+        comment(out, note)?;
+    }
+    for request in requests {
+        writeln!(out, "{}", curl_command(request, target))?;
+    }
+    Ok(())
+}
+
+/// `--dry-run` of a command: its requests as curl commands on stdout, authenticated as the
+/// configured credentials would be (digest placeholders when none are configured).
+pub fn print_for(
+    settings: &Settings,
+    requests: &[PlannedRequest],
+    note: Option<&str>,
+) -> Result<()> {
+    let auth = match settings.credentials() {
+        Ok(Credentials::ServiceAccount { .. }) => CurlAuth::Bearer,
+        _ => CurlAuth::Digest,
+    };
+    let target = Target {
+        base_url: settings.base_url.as_str(),
+        api_version: &settings.api_version,
+        auth,
+    };
+    print(&mut io::stdout().lock(), requests, &target, note)?;
+    Ok(())
+}
+
+/// `create --dry-run`: the list of `--skip-existing` (first page), then one POST per region.
+pub fn print_create(
+    settings: &Settings,
+    project_id: &str,
+    regions: &[String],
+    skip_existing: bool,
+    wait: bool,
+) -> Result<()> {
+    let provider = settings.provider;
+    let mut requests = Vec::new();
+    let mut notes = Vec::new();
+    if skip_existing {
+        requests.push(crate::api::list_page_request(project_id, provider, 1));
+        notes.push(SKIP_EXISTING_NOTE);
+    }
+    requests.extend(
+        regions
+            .iter()
+            .map(|region| crate::api::create_request(project_id, provider, region)),
+    );
+    if wait {
+        notes.push(CREATE_WAIT_NOTE);
+    }
+    let note = notes.join("\n");
+    print_for(
+        settings,
+        &requests,
+        (!note.is_empty()).then_some(note.as_str()),
+    )
+}
+
+/// `wait --dry-run`: one poll of each endpoint.
+pub fn print_wait(settings: &Settings, project_id: &str, endpoint_ids: &[&str]) -> Result<()> {
+    let requests: Vec<PlannedRequest> = endpoint_ids
+        .iter()
+        .map(|id| crate::api::get_request(project_id, settings.provider, id))
+        .collect();
+    print_for(settings, &requests, Some(WAIT_NOTE))
+}
+
+/// Double quotes like the documentation when nothing in the text is special inside them;
+/// otherwise single quotes, which keep everything literal.
+fn shell_quote(text: &str) -> String {
+    if text.contains(['"', '$', '`', '\\', '!']) {
+        single_quoted(text)
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TARGET: Target<'static> = Target {
+        base_url: "https://cloud.mongodb.com",
+        api_version: "2023-01-01",
+        auth: CurlAuth::Digest,
+    };
+
+    #[test]
+    fn post_looks_like_the_documentation() {
+        let request = PlannedRequest::new(
+            Method::POST,
+            "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/encryptionAtRest/AWS/privateEndpoints",
+        )
+        .with_body(json!({"regionName": "US_EAST_1"}));
+        assert_eq!(
+            curl_command(&request, &TARGET),
+            r#"curl --user "{PUBLIC-KEY}:{PRIVATE-KEY}" --digest \
+  --header "Accept: application/vnd.atlas.2023-01-01+json" \
+  --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+  --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/encryptionAtRest/AWS/privateEndpoints" \
+  --data '{"regionName":"US_EAST_1"}'"#
+        );
+    }
+
+    #[test]
+    fn get_has_no_body_or_content_type() {
+        let request =
+            PlannedRequest::new(Method::GET, "/api/atlas/v2/x?pageNum=1&itemsPerPage=500");
+        let text = curl_command(
+            &request,
+            &Target {
+                base_url: "http://127.0.0.1:8080/",
+                api_version: "2024-11-13",
+                auth: CurlAuth::Digest,
+            },
+        );
+        assert!(!text.contains("Content-Type"));
+        assert!(!text.contains("--data"));
+        assert!(text.contains(
+            r#"--request GET "http://127.0.0.1:8080/api/atlas/v2/x?pageNum=1&itemsPerPage=500""#
+        ));
+        assert!(text.contains("vnd.atlas.2024-11-13+json"));
+    }
+
+    #[test]
+    fn service_accounts_get_a_token_first() {
+        let target = Target {
+            auth: CurlAuth::Bearer,
+            ..TARGET
+        };
+        let mut out = Vec::new();
+        let request = PlannedRequest::new(Method::GET, "/api/atlas/v2/z");
+        print(&mut out, &[request], &target, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let token = text
+            .find("--request POST \"https://cloud.mongodb.com/api/oauth/token\"")
+            .unwrap();
+        let call = text
+            .find(r#"curl --header "Authorization: Bearer {ACCESS-TOKEN}""#)
+            .unwrap();
+        assert!(token < call, "{text}");
+        assert!(text.starts_with("# service account"), "{text}");
+        assert!(text.contains("--data 'grant_type=client_credentials'"));
+        assert!(!text.contains("{PRIVATE-KEY}"));
+    }
+
+    #[test]
+    fn quoting_keeps_special_characters_literal() {
+        assert_eq!(shell_quote("a b"), "\"a b\"");
+        assert_eq!(shell_quote("a$b"), "'a$b'");
+        assert_eq!(single_quoted("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn comment_lines_come_first() {
+        let mut out = Vec::new();
+        let request = PlannedRequest::new(Method::DELETE, "/api/atlas/v2/y");
+        print(&mut out, &[request], &TARGET, Some("one\ntwo")).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("# one\n# two\ncurl "), "{text}");
+        assert!(text.ends_with("\"https://cloud.mongodb.com/api/atlas/v2/y\"\n"));
+    }
+}

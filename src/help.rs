@@ -1,0 +1,374 @@
+//! Help beyond the flags: examples at the end of every command's `--help`, shell completions
+//! and the manual page, all generated from the one clap definition in `cli.rs`.
+//!
+//! Examples are attached here, by command name, rather than as attributes in `cli.rs`, so
+//! the flag definitions stay short; a test checks that no command is left without them.
+
+use crate::cli::Cli;
+use clap::{CommandFactory, FromArgMatches};
+use std::io::{self, Write};
+
+const TOP_EXAMPLES: &str = "\
+Examples:
+  atlas-ear create --region US_EAST_1
+  atlas-ear list -o plain --no-headers | cut -f1,4
+  # CI: keys and project come from MONGODB_ATLAS_* variables; keep the new id for later steps
+  ENDPOINT_ID=$(atlas-ear create --region EU_WEST_1 -q) && atlas-ear get \"$ENDPOINT_ID\" --jq .status";
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  atlas-ear config show
+  atlas-ear config show --profile automation -o json
+  # CI: make sure the job authenticates with the service account
+  test \"$(atlas-ear config show --jq .auth.value)\" = \"service account\"";
+
+/// Two or three examples per command, the last one for CI, keyed by the command's path.
+const COMMAND_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "create",
+        "\
+Examples:
+  atlas-ear create --region US_EAST_1
+  atlas-ear create --provider azure --region US_CENTRAL,US_EAST_2 --dry-run
+  # CI: safe to re-run; waits until every endpoint is settled and keeps the JSON
+  atlas-ear create --region us-east-1,eu-west-1 --skip-existing --wait -o json > endpoints.json",
+    ),
+    (
+        "list",
+        "\
+Examples:
+  atlas-ear list
+  atlas-ear list -o plain --no-headers | awk -F'\\t' '$4 != \"ACTIVE\" {print $1}'
+  # CI: fail the job unless every endpoint is ACTIVE
+  test \"$(atlas-ear list --jq '[.results[] | select(.status != \"ACTIVE\")] | length')\" = 0",
+    ),
+    (
+        "get",
+        "\
+Examples:
+  atlas-ear get 32b6e34b3d91647abb20e7b8
+  atlas-ear get 32b6e34b3d91647abb20e7b8 -vv
+  # CI: stop unless the endpoint is ACTIVE
+  test \"$(atlas-ear get \"$ENDPOINT_ID\" --jq .status)\" = ACTIVE",
+    ),
+    (
+        "delete",
+        "\
+Examples:
+  atlas-ear delete 32b6e34b3d91647abb20e7b8
+  atlas-ear delete 32b6e34b3d91647abb20e7b8 --dry-run
+  # CI: there is no terminal to confirm on, so pass --yes; wait until it is gone
+  atlas-ear delete \"$ENDPOINT_ID\" --yes --wait --timeout 20m",
+    ),
+    (
+        "wait",
+        "\
+Examples:
+  atlas-ear wait 32b6e34b3d91647abb20e7b8
+  atlas-ear wait 32b6e34b3d91647abb20e7b8 5f1e2d3c4b5a69788796a5b4 --for active --timeout 30m
+  # CI: block the job until the endpoint is gone
+  atlas-ear wait \"$ENDPOINT_ID\" --for deleted --interval 30s",
+    ),
+    (
+        "regions",
+        "\
+Examples:
+  atlas-ear regions --provider azure
+  atlas-ear regions -o json --jq 'map(select(startswith(\"EU_\")))'
+  # CI: check a region name before creating an endpoint there
+  atlas-ear regions | grep -qx \"$REGION\"",
+    ),
+    ("config", CONFIG_EXAMPLES),
+    ("config show", CONFIG_EXAMPLES),
+    (
+        "completions",
+        "\
+Examples:
+  atlas-ear completions bash > ~/.local/share/bash-completion/completions/atlas-ear
+  atlas-ear completions zsh > ~/.zfunc/_atlas-ear
+  # CI (packaging): ship the fish completions with the release
+  atlas-ear completions fish > dist/atlas-ear.fish",
+    ),
+    (
+        "man",
+        "\
+Examples:
+  atlas-ear man | man -l -
+  atlas-ear man > ~/.local/share/man/man1/atlas-ear.1
+  # CI (packaging): a compressed page for the release archive
+  atlas-ear man | gzip -9 > dist/atlas-ear.1.gz",
+    ),
+];
+
+/// The examples of a subcommand, by its path (`"list"`, `"config show"`), if it has any.
+pub fn examples(path: &str) -> Option<&'static str> {
+    COMMAND_EXAMPLES
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, text)| *text)
+}
+
+/// The full command-line definition: `cli.rs` plus the examples.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    let footer = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    cmd = cmd.after_help(format!("{TOP_EXAMPLES}\n\n{footer}"));
+    for (path, text) in COMMAND_EXAMPLES {
+        cmd = with_examples(cmd, &path.split(' ').collect::<Vec<_>>(), text);
+    }
+    cmd
+}
+
+fn with_examples(cmd: clap::Command, path: &[&str], text: &'static str) -> clap::Command {
+    match path {
+        [] => cmd.after_help(text),
+        [first, rest @ ..] => cmd.mut_subcommand(*first, |sub| with_examples(sub, rest, text)),
+    }
+}
+
+/// Every command and nested command, with its path, `help` left out.
+fn all_subcommands(cmd: &clap::Command) -> Vec<(String, &clap::Command)> {
+    let mut found = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        found.push((sub.get_name().to_string(), sub));
+        for (path, nested) in all_subcommands(sub) {
+            found.push((format!("{} {path}", sub.get_name()), nested));
+        }
+    }
+    found
+}
+
+/// Parses the process's arguments; on a usage error or `--help` prints and exits as clap does.
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
+
+/// `atlas-ear completions <shell>`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) {
+    clap_complete::generate(shell, &mut command(), "atlas-ear", out);
+}
+
+/// `atlas-ear man`: one page with the options, a section per command (options and examples),
+/// and the top-level examples, environment and exit status as their own sections.
+pub fn write_man(out: &mut dyn Write) -> io::Result<()> {
+    let mut cmd = command();
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    writeln!(out, ".SH COMMANDS")?;
+    // Groups such as `config` get no section of their own: their commands have one each.
+    for (path, sub) in all_subcommands(&cmd) {
+        if !sub.has_subcommands() {
+            write_command_section(out, &path, sub)?;
+        }
+    }
+    if let Some(footer) = cmd.get_after_help() {
+        for block in footer.to_string().split("\n\n") {
+            let (heading, body) = block.split_once('\n').unwrap_or((block, ""));
+            // "Environment (a flag beats ...):" becomes ENVIRONMENT; the remark stays as text.
+            let (title, remark) = match heading.split_once(" (") {
+                Some((title, remark)) => (title, Some(remark.trim_end_matches("):"))),
+                None => (heading.trim_end_matches(':'), None),
+            };
+            let title = match title {
+                "Exit codes" => "EXIT STATUS".to_string(),
+                other => other.to_uppercase(),
+            };
+            writeln!(out, ".SH {}", roff_quoted(&title))?;
+            if let Some(remark) = remark {
+                writeln!(out, "{}", roff_text(&capitalised(remark)))?;
+                writeln!(out, ".PP")?;
+            }
+            write_literal(out, body)?;
+        }
+    }
+    man.render_version_section(out)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn write_command_section(out: &mut dyn Write, path: &str, sub: &clap::Command) -> io::Result<()> {
+    let usage = sub.clone().render_usage().to_string();
+    let usage = usage.trim_start_matches("Usage:").trim();
+    writeln!(out, ".SS {}", roff_quoted(usage))?;
+    if let Some(about) = sub.get_about() {
+        writeln!(out, "{}", roff_text(&about.to_string()))?;
+    }
+    let own_arguments = sub
+        .get_arguments()
+        .filter(|a| !a.is_global_set() && !matches!(a.get_id().as_str(), "help" | "version"));
+    for arg in own_arguments {
+        let value = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map(|name| format!("<{name}>"))
+            .unwrap_or_else(|| format!("<{}>", arg.get_id().as_str().to_uppercase()));
+        let name = match (arg.get_short(), arg.get_long()) {
+            (_, None) if arg.is_positional() => value,
+            (Some(s), Some(l)) => format!("-{s}, --{l}"),
+            (None, Some(l)) => format!("--{l}"),
+            (Some(s), None) => format!("-{s}"),
+            (None, None) => value,
+        };
+        let name = if !arg.is_positional() && arg.get_action().takes_values() {
+            let value = arg
+                .get_value_names()
+                .and_then(|names| names.first())
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+            format!("{name} <{value}>")
+        } else {
+            name
+        };
+        writeln!(out, ".TP\n\\fB{}\\fR", roff_text(&name))?;
+        if let Some(help) = arg.get_help() {
+            writeln!(out, "{}", roff_text(&help.to_string()))?;
+        }
+        let possible: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        if !possible.is_empty() {
+            writeln!(
+                out,
+                ".br\n{}",
+                roff_text(&format!("One of: {}.", possible.join(", ")))
+            )?;
+        }
+    }
+    if let Some(examples) = examples(path) {
+        writeln!(out, ".PP\nExamples:")?;
+        let (_, body) = examples.split_once('\n').unwrap_or(("", examples));
+        write_literal(out, body)?;
+    }
+    Ok(())
+}
+
+/// Lines kept as they are (no filling), each escaped.
+fn write_literal(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(out, ".nf")?;
+    for line in text.lines() {
+        writeln!(
+            out,
+            "{}",
+            roff_text(line.strip_prefix("  ").unwrap_or(line))
+        )?;
+    }
+    writeln!(out, ".fi")
+}
+
+/// Escapes text for roff: backslashes, hyphens (so they print as the minus signs of options),
+/// and a leading dot or quote that roff would read as a request.
+fn roff_text(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+fn roff_quoted(text: &str) -> String {
+    format!("\"{}\"", roff_text(text).replace('"', "\\(dq"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_ends_with_examples_including_a_ci_one() {
+        let cmd = command();
+        let commands = all_subcommands(&cmd);
+        assert!(commands.len() >= 9, "{}", commands.len());
+        for (path, sub) in &commands {
+            let text =
+                examples(path).unwrap_or_else(|| panic!("`{path}` has no examples in help.rs"));
+            let lines = text.lines().filter(|l| l.contains("atlas-ear ")).count();
+            assert!((2..=3).contains(&lines), "{path}: {text}");
+            assert!(text.contains("# CI"), "{path}: no CI example");
+            let after = sub.get_after_help().map(|h| h.to_string());
+            assert_eq!(after.as_deref(), Some(text), "{path}");
+        }
+        for (path, _) in COMMAND_EXAMPLES {
+            assert!(
+                commands.iter().any(|(p, _)| p == path),
+                "examples for a command that does not exist: {path}"
+            );
+        }
+    }
+
+    /// Every `atlas-ear ...` in the examples parses with the real definition.
+    #[test]
+    fn examples_are_real_command_lines() {
+        let all: Vec<&str> = std::iter::once(TOP_EXAMPLES)
+            .chain(COMMAND_EXAMPLES.iter().map(|(_, t)| *t))
+            .collect();
+        let mut checked = 0;
+        for text in all {
+            for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+                for (start, _) in line.match_indices("atlas-ear ") {
+                    let words = shell_words(&line[start..]);
+                    command()
+                        .try_get_matches_from(&words)
+                        .unwrap_or_else(|e| panic!("{words:?} does not parse: {e}"));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "only {checked} example commands found");
+    }
+
+    /// Splits one command of a shell line into words, stopping at a pipe, redirection,
+    /// `&&`, `;` or the `)` of a command substitution; variables become sample values.
+    fn shell_words(line: &str) -> Vec<String> {
+        let line = line
+            .replace("\"$ENDPOINT_ID\"", "32b6e34b3d91647abb20e7b8")
+            .replace("\"$REGION\"", "US_EAST_1");
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '|' | '>' | ')' | ';' | '&') => break,
+                (None, ' ') => {
+                    if !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                }
+                (None, c) => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn roff_escaping() {
+        assert_eq!(roff_text(".hidden"), "\\&.hidden");
+        assert_eq!(roff_text("a\\b --x"), "a\\eb \\-\\-x");
+        assert_eq!(roff_quoted("say \"hi\""), "\"say \\(dqhi\\(dq\"");
+    }
+}

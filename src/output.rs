@@ -1,0 +1,180 @@
+//! What each command prints on stdout in each output mode: table, plain, JSON, `--jq`, `-q`.
+//!
+//! Commands hand their result to one function here; the choice of mode was made once in
+//! `Settings`. Rendering itself lives in `render.rs` and `table.rs`, which write to any
+//! `impl Write`; this module only picks the renderer and locks stdout.
+
+use crate::api::{EndpointList, RawEndpoint};
+use crate::cli::OutputFormat;
+use crate::errors::UsageError;
+use crate::render;
+use crate::settings::Settings;
+use crate::table::TableStyle;
+use anyhow::Result;
+use serde_json::Value;
+use std::io::{self, Write};
+
+fn table_style(settings: &Settings) -> TableStyle {
+    let p = &settings.presentation;
+    TableStyle {
+        headers: p.headers,
+        color: p.color,
+        width: p.width,
+    }
+}
+
+/// Applies `--jq` to `json` when one was given, else prints `json` as it is.
+fn print_json(settings: &Settings, json: &[u8], out: &mut impl Write) -> Result<()> {
+    match &settings.presentation.jq {
+        Some(filter) => filter.run(json, out),
+        None => {
+            out.write_all(json)?;
+            writeln!(out)?;
+            Ok(())
+        }
+    }
+}
+
+/// `regions`: names one per line (a header line too with `-o plain`), or a JSON array.
+pub fn print_regions(settings: &Settings, regions: &[&str]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    if settings.presentation.quiet {
+        for region in regions {
+            writeln!(out, "{region}")?;
+        }
+        return Ok(());
+    }
+    match settings.output {
+        OutputFormat::Json => {
+            let json = serde_json::to_vec(&serde_json::json!(regions))?;
+            print_json(settings, &json, &mut out)?;
+        }
+        OutputFormat::Plain | OutputFormat::Table => {
+            if settings.output == OutputFormat::Plain && settings.presentation.headers {
+                writeln!(out, "REGION")?;
+            }
+            for region in regions {
+                writeln!(out, "{region}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `list`: every endpoint of every page.
+pub fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    let views = || render::sorted_views(&list.results);
+    if settings.presentation.quiet {
+        render::endpoint_ids(&mut out, &views())?;
+        return Ok(());
+    }
+    match settings.output {
+        OutputFormat::Json => match &settings.presentation.jq {
+            Some(_) => {
+                let json = serde_json::to_vec(&render::list_document(list))?;
+                print_json(settings, &json, &mut out)?;
+            }
+            None => render::list_json(&mut out, list)?,
+        },
+        OutputFormat::Plain => {
+            render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
+        }
+        OutputFormat::Table => render::styled_list_table(
+            &mut out,
+            list,
+            settings.provider.as_api_str(),
+            project_id,
+            &table_style(settings),
+        )?,
+    }
+    Ok(())
+}
+
+/// `get` and `create`: one endpoint; with `-o json` the body exactly as Atlas sent it.
+pub fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
+    let mut out = io::stdout().lock();
+    let views = || render::sorted_views(&[Value::Object(endpoint.value.clone())]);
+    if settings.presentation.quiet {
+        render::endpoint_ids(&mut out, &views())?;
+        return Ok(());
+    }
+    match settings.output {
+        OutputFormat::Json => match &settings.presentation.jq {
+            Some(_) => {
+                let json = match &endpoint.body {
+                    Some(body) => body.clone().into_bytes(),
+                    None => serde_json::to_vec(&endpoint.value)?,
+                };
+                print_json(settings, &json, &mut out)?;
+            }
+            None => render::endpoint_json(&mut out, endpoint)?,
+        },
+        OutputFormat::Plain => {
+            render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
+        }
+        OutputFormat::Table => {
+            crate::table::write_table(&mut out, &views(), &table_style(settings))?
+        }
+    }
+    Ok(())
+}
+
+/// `delete`: a sentence for people (on stderr when stdout is for machines), the id with `-q`,
+/// `ID<TAB>STATUS` with `-o plain`, and nothing on stdout with `-o json` (Atlas answers 204
+/// with no body).
+pub fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -> Result<()> {
+    let provider = settings.provider.as_api_str();
+    let message = format!(
+        "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
+    );
+    let mut out = io::stdout().lock();
+    if settings.presentation.quiet {
+        writeln!(out, "{endpoint_id}")?;
+        return Ok(());
+    }
+    match settings.output {
+        OutputFormat::Json => writeln!(io::stderr(), "{message}")?,
+        OutputFormat::Plain => {
+            if settings.presentation.headers {
+                writeln!(out, "ID\tSTATUS")?;
+            }
+            writeln!(out, "{endpoint_id}\tDELETING")?;
+            writeln!(io::stderr(), "{message}")?;
+        }
+        OutputFormat::Table => writeln!(out, "{message}")?,
+    }
+    Ok(())
+}
+
+/// `config show`: its table, its JSON object (which `--jq` filters), or plain
+/// `SETTING<TAB>VALUE<TAB>SOURCE` lines with any notes on stderr.
+pub fn print_config(settings: &Settings, rows: &[crate::config_show::Row]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match settings.output {
+        OutputFormat::Json => {
+            let json = serde_json::to_vec(&crate::config_show::to_json(rows))?;
+            print_json(settings, &json, &mut out)?;
+        }
+        OutputFormat::Plain => {
+            crate::config_show::print_plain(&mut out, rows, settings.presentation.headers)?;
+            for row in rows {
+                if let Some(note) = &row.note {
+                    writeln!(io::stderr(), "{}: {note}", row.name)?;
+                }
+            }
+        }
+        OutputFormat::Table => crate::config_show::print(&mut out, rows, OutputFormat::Table)?,
+    }
+    Ok(())
+}
+
+/// `--jq` needs a JSON document; a command that prints none refuses it before any request.
+pub fn refuse_jq(settings: &Settings, command: &str) -> Result<(), UsageError> {
+    if settings.presentation.jq.is_some() {
+        return Err(UsageError(format!(
+            "--jq has nothing to filter: `{command}` prints no JSON on stdout"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! How results look beyond their format: ids only, header lines, a jq filter, colour, width.
+//!
+//! The flags are parsed here and resolved, together with the environment (`NO_COLOR`,
+//! `CLICOLOR_FORCE`, `TERM`, `COLUMNS`) and whether stdout is a terminal, into one
+//! [`Presentation`] before any request. A bad `--jq` expression or a contradictory combination
+//! of flags is therefore a usage error that costs no request.
+
+use crate::cli::OutputFormat;
+use crate::errors::UsageError;
+use crate::jq::JqFilter;
+use crate::sources::Env;
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+
+#[derive(Debug, Args)]
+pub struct PresentationArgs {
+    /// Print only endpoint ids, one per line (region names for `regions`), for `$(...)`.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Leave out the header line of `-o plain` (and the header row of a table).
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+
+    /// Filter the JSON output with a jq expression (implies -o json); strings print unquoted.
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Colour statuses: auto = only on a terminal, and never under NO_COLOR (CLICOLOR_FORCE=1
+    /// forces it).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The resolved presentation: what `output.rs` needs besides the format.
+#[derive(Debug)]
+pub struct Presentation {
+    /// Only ids (or region names), one per line.
+    pub quiet: bool,
+    /// Print the header line of plain output and tables.
+    pub headers: bool,
+    /// Applied to the JSON document a command would print with `-o json`.
+    pub jq: Option<JqFilter>,
+    /// Colour statuses in tables.
+    pub color: bool,
+    /// The width tables must fit, or `None` (stdout is not a terminal): never wrap then.
+    pub width: Option<usize>,
+}
+
+impl Default for Presentation {
+    fn default() -> Self {
+        Presentation {
+            quiet: false,
+            headers: true,
+            jq: None,
+            color: false,
+            width: None,
+        }
+    }
+}
+
+/// What the process was started with, captured once so the rules below are pure functions.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub no_color: Option<String>,
+    pub clicolor_force: Option<String>,
+    pub term: Option<String>,
+    pub columns: Option<String>,
+    pub stdout_is_terminal: bool,
+    /// The terminal's width as the operating system reports it.
+    pub terminal_width: Option<usize>,
+}
+
+impl Environment {
+    /// The variables from `env` (the snapshot settings are resolved from), and the terminal
+    /// state of this process's stdout.
+    pub fn capture(env: &Env) -> Environment {
+        // Empty counts as unset; a value that is not UTF-8 is still a value that is set.
+        let var = |name: &str| env.text(name).unwrap_or_else(|_| Some("?".into()));
+        let stdout = std::io::stdout();
+        let stdout_is_terminal = stdout.is_terminal();
+        let terminal_width = if stdout_is_terminal {
+            terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0))
+        } else {
+            None
+        };
+        Environment {
+            no_color: var("NO_COLOR"),
+            clicolor_force: var("CLICOLOR_FORCE"),
+            term: var("TERM"),
+            columns: var("COLUMNS"),
+            stdout_is_terminal,
+            terminal_width,
+        }
+    }
+}
+
+/// Resolves `-o`, `-q`, `--no-headers`, `--jq` and `--color` into the format to use and the
+/// presentation. `--jq` implies JSON; combinations that ask for two different outputs are
+/// refused rather than silently resolved.
+pub fn resolve(
+    output: Option<OutputFormat>,
+    args: &PresentationArgs,
+    env: &Environment,
+) -> Result<(OutputFormat, Presentation), UsageError> {
+    if args.quiet && args.jq.is_some() {
+        return Err(UsageError(
+            "-q/--quiet and --jq both choose what to print; use one of them".into(),
+        ));
+    }
+    if args.quiet && output.is_some() {
+        return Err(UsageError(
+            "-q/--quiet prints ids only; it cannot be combined with -o/--output".into(),
+        ));
+    }
+    let jq = match &args.jq {
+        Some(expr) => Some(JqFilter::compile(expr)?),
+        None => None,
+    };
+    let format = match (output, &jq) {
+        (Some(OutputFormat::Table), Some(_)) | (Some(OutputFormat::Plain), Some(_)) => {
+            return Err(UsageError(
+                "--jq filters the JSON output; drop -o/--output or use -o json".into(),
+            ));
+        }
+        (_, Some(_)) => OutputFormat::Json,
+        (Some(format), None) => format,
+        (None, None) => OutputFormat::Table,
+    };
+    Ok((
+        format,
+        Presentation {
+            quiet: args.quiet,
+            headers: !args.no_headers,
+            jq,
+            color: colour_enabled(args.color, env),
+            width: table_width(env),
+        },
+    ))
+}
+
+/// `--color always|never` is an explicit request and wins. Under `auto`, a non-empty
+/// `NO_COLOR` turns colour off, a `CLICOLOR_FORCE` other than empty or `0` turns it on, and
+/// otherwise colour needs stdout to be a terminal that is not `TERM=dumb`.
+pub fn colour_enabled(choice: ColorChoice, env: &Environment) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env.no_color.as_deref().is_some_and(|v| !v.is_empty()) {
+                return false;
+            }
+            if env
+                .clicolor_force
+                .as_deref()
+                .is_some_and(|v| !v.is_empty() && v != "0")
+            {
+                return true;
+            }
+            env.stdout_is_terminal && env.term.as_deref() != Some("dumb")
+        }
+    }
+}
+
+/// Tables fit the terminal: `COLUMNS` when it holds a positive number, else the width the
+/// terminal reports. Off a terminal there is no limit, so piped output never wraps.
+pub fn table_width(env: &Environment) -> Option<usize> {
+    if !env.stdout_is_terminal {
+        return None;
+    }
+    env.columns
+        .as_deref()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .or(env.terminal_width.filter(|w| *w > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> PresentationArgs {
+        PresentationArgs {
+            quiet: false,
+            no_headers: false,
+            jq: None,
+            color: ColorChoice::Auto,
+        }
+    }
+
+    fn terminal() -> Environment {
+        Environment {
+            stdout_is_terminal: true,
+            term: Some("xterm-256color".into()),
+            ..Environment::default()
+        }
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_by_default() {
+        assert!(colour_enabled(ColorChoice::Auto, &terminal()));
+        assert!(!colour_enabled(ColorChoice::Auto, &Environment::default()));
+        let dumb = Environment {
+            term: Some("dumb".into()),
+            ..terminal()
+        };
+        assert!(!colour_enabled(ColorChoice::Auto, &dumb));
+    }
+
+    #[test]
+    fn no_color_and_clicolor_force() {
+        let no_color = Environment {
+            no_color: Some("1".into()),
+            ..terminal()
+        };
+        assert!(!colour_enabled(ColorChoice::Auto, &no_color));
+        let empty_no_color = Environment {
+            no_color: Some(String::new()),
+            ..terminal()
+        };
+        assert!(colour_enabled(ColorChoice::Auto, &empty_no_color));
+        let forced = Environment {
+            clicolor_force: Some("1".into()),
+            ..Environment::default()
+        };
+        assert!(colour_enabled(ColorChoice::Auto, &forced));
+        let not_forced = Environment {
+            clicolor_force: Some("0".into()),
+            ..Environment::default()
+        };
+        assert!(!colour_enabled(ColorChoice::Auto, &not_forced));
+        let both = Environment {
+            no_color: Some("1".into()),
+            clicolor_force: Some("1".into()),
+            ..terminal()
+        };
+        assert!(!colour_enabled(ColorChoice::Auto, &both), "NO_COLOR wins");
+    }
+
+    #[test]
+    fn explicit_choice_wins_over_the_environment() {
+        let no_color = Environment {
+            no_color: Some("1".into()),
+            ..terminal()
+        };
+        assert!(colour_enabled(ColorChoice::Always, &no_color));
+        assert!(colour_enabled(ColorChoice::Always, &Environment::default()));
+        assert!(!colour_enabled(ColorChoice::Never, &terminal()));
+    }
+
+    #[test]
+    fn width_only_on_a_terminal() {
+        let piped = Environment {
+            columns: Some("40".into()),
+            terminal_width: Some(50),
+            ..Environment::default()
+        };
+        assert_eq!(table_width(&piped), None, "never wrap off a terminal");
+        let with_columns = Environment {
+            columns: Some("40".into()),
+            terminal_width: Some(50),
+            ..terminal()
+        };
+        assert_eq!(table_width(&with_columns), Some(40));
+        let bad_columns = Environment {
+            columns: Some("wide".into()),
+            terminal_width: Some(50),
+            ..terminal()
+        };
+        assert_eq!(table_width(&bad_columns), Some(50));
+        assert_eq!(table_width(&terminal()), None);
+    }
+
+    #[test]
+    fn jq_implies_json_and_conflicts_are_refused() {
+        let env = Environment::default();
+        let mut a = args();
+        a.jq = Some(".id".into());
+        let (format, p) = resolve(None, &a, &env).unwrap();
+        assert_eq!(format, OutputFormat::Json);
+        assert!(p.jq.is_some());
+        assert!(resolve(Some(OutputFormat::Json), &a, &env).is_ok());
+        assert!(resolve(Some(OutputFormat::Plain), &a, &env).is_err());
+        assert!(resolve(Some(OutputFormat::Table), &a, &env).is_err());
+        a.quiet = true;
+        assert!(resolve(None, &a, &env).is_err());
+        let mut q = args();
+        q.quiet = true;
+        assert!(resolve(Some(OutputFormat::Json), &q, &env).is_err());
+        let (format, p) = resolve(None, &q, &env).unwrap();
+        assert_eq!(format, OutputFormat::Table);
+        assert!(p.quiet);
+    }
+
+    #[test]
+    fn bad_jq_is_a_usage_error() {
+        let mut a = args();
+        a.jq = Some(".results[".into());
+        let err = resolve(None, &a, &Environment::default()).unwrap_err();
+        assert!(err.0.contains("--jq"), "{}", err.0);
+    }
+
+    #[test]
+    fn variables_come_from_the_snapshot() {
+        let env = Environment::capture(&Env::from_pairs([
+            ("NO_COLOR", "1"),
+            ("CLICOLOR_FORCE", ""),
+            ("COLUMNS", "77"),
+        ]));
+        assert_eq!(env.no_color.as_deref(), Some("1"));
+        assert_eq!(env.clicolor_force, None, "empty counts as unset");
+        assert_eq!(env.columns.as_deref(), Some("77"));
+        assert_eq!(env.term, None);
+    }
+
+    #[test]
+    fn no_headers_and_default_format() {
+        let mut a = args();
+        a.no_headers = true;
+        let (format, p) = resolve(None, &a, &Environment::default()).unwrap();
+        assert_eq!(format, OutputFormat::Table);
+        assert!(!p.headers);
+        assert!(!p.color);
+        assert_eq!(p.width, None);
+    }
+}

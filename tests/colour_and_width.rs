@@ -1,0 +1,184 @@
+//! Colour and width: statuses are coloured only on a terminal (or when forced), never under
+//! `NO_COLOR`, and tables fit the terminal but never wrap when stdout is not one.
+
+mod common;
+use common::*;
+
+const ESC: char = '\u{1b}';
+const GREEN_ACTIVE: &str = "\u{1b}[32mACTIVE\u{1b}[39m";
+
+fn two_endpoints(emu: &Emulator) {
+    emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "INITIATING");
+}
+
+/// `atlas-ear` with colour-related variables left to each test (the shared helper sets
+/// NO_COLOR for every other test).
+fn uncoloured_env(emu: &Emulator, home: &tempfile::TempDir) -> assert_cmd::Command {
+    let mut cmd = atlas(emu, home);
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+#[test]
+fn no_colour_when_not_on_a_terminal() {
+    let emu = emulator();
+    two_endpoints(&emu);
+    let home = scratch_home();
+    let out = run(uncoloured_env(&emu, &home).arg("list"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("ACTIVE"));
+    assert!(!out.stdout.contains(ESC), "{:?}", out.stdout);
+}
+
+#[test]
+fn no_color_wins_over_clicolor_force_but_not_over_the_flag() {
+    let emu = emulator();
+    two_endpoints(&emu);
+    let home = scratch_home();
+    let out = run(uncoloured_env(&emu, &home)
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .arg("list"));
+    assert!(!out.stdout.contains(ESC), "{:?}", out.stdout);
+
+    let out = run(uncoloured_env(&emu, &home)
+        .env("NO_COLOR", "1")
+        .args(["list", "--color", "always"]));
+    assert!(out.stdout.contains(GREEN_ACTIVE), "{:?}", out.stdout);
+    assert!(
+        out.stdout.contains("\u{1b}[33mINITIATING\u{1b}[39m"),
+        "{:?}",
+        out.stdout
+    );
+}
+
+#[test]
+fn clicolor_force_colours_a_pipe_and_never_turns_it_off() {
+    let emu = emulator();
+    two_endpoints(&emu);
+    let home = scratch_home();
+    let out = run(uncoloured_env(&emu, &home)
+        .env("CLICOLOR_FORCE", "1")
+        .arg("list"));
+    assert!(out.stdout.contains(GREEN_ACTIVE), "{:?}", out.stdout);
+
+    let out = run(uncoloured_env(&emu, &home)
+        .env("CLICOLOR_FORCE", "1")
+        .args(["list", "--color", "never"]));
+    assert!(!out.stdout.contains(ESC), "{:?}", out.stdout);
+
+    let out = run(uncoloured_env(&emu, &home)
+        .env("CLICOLOR_FORCE", "0")
+        .arg("list"));
+    assert!(!out.stdout.contains(ESC), "{:?}", out.stdout);
+}
+
+#[test]
+fn machine_formats_are_never_coloured() {
+    let emu = emulator();
+    two_endpoints(&emu);
+    let home = scratch_home();
+    for format in ["plain", "json"] {
+        let out =
+            run(uncoloured_env(&emu, &home).args(["list", "--color", "always", "-o", format]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stdout.contains(ESC), "{format}: {:?}", out.stdout);
+    }
+}
+
+#[test]
+fn tables_never_wrap_off_a_terminal_even_with_columns_set() {
+    let emu = emulator();
+    emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).env("COLUMNS", "40").arg("list"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
+    assert!(out.stdout.lines().all(|l| l.chars().count() > 40));
+}
+
+/// The terminal path: the binary runs under `script`, which gives it a pseudo-terminal.
+#[cfg(target_os = "linux")]
+mod on_a_terminal {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    /// Runs `atlas-ear <args>` on a pseudo-terminal; returns what it printed, `\r\n` undone.
+    fn on_pty(
+        emu: &Emulator,
+        home: &tempfile::TempDir,
+        env: &[(&str, &str)],
+        args: &str,
+    ) -> String {
+        let binary = assert_cmd::cargo::cargo_bin("atlas-ear");
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qfec",
+            &format!("{} {args}", binary.display()),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("TERM", "xterm-256color")
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null());
+        let output = cmd.output().expect("script (util-linux) runs");
+        assert!(output.status.success(), "{output:?}");
+        let text = String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .replace("\r\n", "\n");
+        assert!(!text.contains(atlas_ear_emulator::DEMO_PRIVATE_KEY));
+        text
+    }
+
+    fn strip_colour(text: &str) -> String {
+        text.replace("\u{1b}[32m", "")
+            .replace("\u{1b}[33m", "")
+            .replace("\u{1b}[31m", "")
+            .replace("\u{1b}[39m", "")
+    }
+
+    #[test]
+    fn statuses_are_coloured_and_the_table_fits() {
+        let emu = emulator();
+        two_endpoints(&emu);
+        let home = scratch_home();
+        let text = on_pty(&emu, &home, &[("COLUMNS", "90")], "list");
+        assert!(text.contains(GREEN_ACTIVE), "{text:?}");
+        let plain = strip_colour(&text);
+        assert!(!plain.contains(ESC), "{plain:?}");
+        assert!(plain.lines().all(|l| l.chars().count() <= 90), "{plain}");
+        let ids: Vec<String> = emu
+            .endpoints(PROJECT, "AWS")
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        for id in ids {
+            assert!(plain.contains(&id), "ids stay whole:\n{plain}");
+        }
+    }
+
+    #[test]
+    fn no_color_is_honoured_on_a_terminal() {
+        let emu = emulator();
+        two_endpoints(&emu);
+        let home = scratch_home();
+        let text = on_pty(&emu, &home, &[("NO_COLOR", "1")], "list");
+        assert!(text.contains("ACTIVE"), "{text}");
+        assert!(!text.contains(ESC), "{text:?}");
+        let text = on_pty(&emu, &home, &[], "list --color never");
+        assert!(!text.contains(ESC), "{text:?}");
+    }
+}
