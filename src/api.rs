@@ -6,7 +6,7 @@
 
 use crate::client::{ApiClient, ApiResponse};
 use crate::dry_run::PlannedRequest;
-use crate::errors::{TransportError, printable_snippet};
+use crate::errors::{TransportError, printable, printable_snippet};
 use crate::regions::Provider;
 use anyhow::Result;
 use reqwest::Method;
@@ -221,10 +221,12 @@ pub struct EndpointView {
 
 impl EndpointView {
     pub fn from_json(value: &Value) -> EndpointView {
+        // Server text reaches a terminal or a tab-separated line: escape what could redraw the
+        // screen or split a field.
         let field = |name: &str| match value.get(name) {
             None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
+            Some(Value::String(s)) => printable(s),
+            Some(other) => printable(&other.to_string()),
         };
         EndpointView {
             id: field("id"),

@@ -214,13 +214,27 @@ pub fn printable_snippet(body: &[u8], max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || is_invisible_format_char(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        push_printable(&mut out, c);
     }
     out
+}
+
+/// Server text made safe for a terminal, a table cell or a tab-separated line: control and
+/// invisible formatting characters escaped, nothing cut.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_printable(&mut out, c);
+    }
+    out
+}
+
+fn push_printable(out: &mut String, c: char) {
+    if c.is_control() || is_invisible_format_char(c) {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
 }
 
 /// Zero-width characters, bidirectional overrides and the byte-order mark: printed raw they can
@@ -249,6 +263,15 @@ mod tests {
             detail: None,
             body_snippet: None,
         })
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls_and_tabs() {
+        assert_eq!(
+            printable("ok\tA\x1b[2J\u{202e}"),
+            "ok\\tA\\u{1b}[2J\\u{202e}"
+        );
+        assert_eq!(printable("US_EAST_1"), "US_EAST_1");
     }
 
     #[test]

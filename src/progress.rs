@@ -77,6 +77,8 @@ impl Progress {
 
     /// Records the status of entry `index`; shown only when it differs from the last one.
     pub fn status(&mut self, index: usize, status: &str) {
+        let status = crate::errors::printable(status);
+        let status = status.as_str();
         let Some(last) = self.statuses.get_mut(index) else {
             return;
         };
@@ -120,6 +122,8 @@ impl Progress {
 
     /// Stops the spinner of entry `index`, leaving its last line in place.
     pub fn done(&mut self, index: usize, summary: &str) {
+        let summary = crate::errors::printable(summary);
+        let summary = summary.as_str();
         if let Display::Live { bars, .. } = &self.display {
             if let Some(bar) = bars.get(index) {
                 bar.finish_with_message(summary.to_string());

@@ -288,3 +288,28 @@ fn keys_can_be_given_as_flags() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(api_requests(&emu).len(), 2);
 }
+
+#[test]
+fn server_text_cannot_inject_terminal_controls_or_split_plain_fields() {
+    let emu = emulator_with(|c| c.settle_after = std::time::Duration::ZERO);
+    emu.fail_region("AWS", "US_EAST_1", "bad\tkey\x1b[2J\u{202e}gnirts");
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["create", "--region", "US_EAST_1", "-o", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for args in [vec!["list"], vec!["list", "-o", "plain"]] {
+        let out = run(atlas(&emu, &home).args(&args));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stdout.contains('\x1b'), "{args:?}: {}", out.stdout);
+        assert!(!out.stdout.contains('\u{202e}'), "{args:?}: {}", out.stdout);
+        assert!(out.stdout.contains("FAILED"), "{args:?}: {}", out.stdout);
+    }
+    let out = run(atlas(&emu, &home).args(["list", "-o", "plain", "--no-headers"]));
+    let line = out.stdout.lines().next().unwrap();
+    assert_eq!(line.split('\t').count(), 6, "{line}");
+    // JSON keeps the server's text exactly (JSON escaping makes it safe).
+    let out = run(atlas(&emu, &home).args(["list", "-o", "json"]));
+    assert_eq!(
+        json(&out.stdout)["results"][0]["errorMessage"],
+        "bad\tkey\x1b[2J\u{202e}gnirts"
+    );
+}
