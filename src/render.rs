@@ -45,8 +45,8 @@ pub fn styled_list_table(
     write_table(out, &sorted_views(&list.results), style)
 }
 
-/// `-o plain`: tab-separated columns, a header line unless `headers` is false. Tabs and line
-/// breaks inside a value become spaces so that every endpoint stays one line for cut and awk.
+/// `-o plain`: tab-separated columns, a header line unless `headers` is false. Every endpoint
+/// stays one line for cut and awk because `EndpointView` already escaped control characters.
 pub fn endpoints_plain(
     out: &mut impl Write,
     views: &[EndpointView],
@@ -57,30 +57,22 @@ pub fn endpoints_plain(
     }
     for v in views {
         let fields = [
-            &v.id,
+            v.id.as_str(),
             &v.provider,
             &v.region,
             &v.status,
             &v.connection_name,
             &v.error,
         ];
-        let fields: Vec<String> = fields.iter().map(|f| plain_field(f)).collect();
         writeln!(out, "{}", fields.join("\t"))?;
     }
     Ok(())
 }
 
-fn plain_field(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
 /// `-q`: one id per line.
 pub fn endpoint_ids(out: &mut impl Write, views: &[EndpointView]) -> io::Result<()> {
     for v in views {
-        writeln!(out, "{}", plain_field(&v.id))?;
+        writeln!(out, "{}", v.id)?;
     }
     Ok(())
 }

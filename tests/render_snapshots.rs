@@ -104,7 +104,7 @@ fn plain_keeps_one_endpoint_per_line() {
     let out = text(|out| render::endpoints_plain(out, &[view], false).unwrap());
     assert_eq!(
         out,
-        "65f1c2d3e4a5b6c7d8e9f0a9\t\t\tFAILED\t\tline one line two\n"
+        "65f1c2d3e4a5b6c7d8e9f0a9\t\t\tFAILED\t\tline one\\nline\\ttwo\n"
     );
 }
 
