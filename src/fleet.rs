@@ -56,14 +56,7 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
         )
         .await;
     }
-    let shape = if outcomes.len() == 1 {
-        Shape::Single
-    } else {
-        Shape::Many {
-            existing: true,
-            deleted: false,
-        }
-    };
+    let shape = Shape::for_targets(outcomes.len(), true, false);
     report::finish(settings, &outcomes, shape, interrupted)
 }
 

@@ -27,6 +27,17 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// One target prints like `get`; several print one document with the lists named.
+    pub fn for_targets(count: usize, existing: bool, deleted: bool) -> Shape {
+        if count == 1 {
+            Shape::Single
+        } else {
+            Shape::Many { existing, deleted }
+        }
+    }
+}
+
 /// Prints the result to `out` (stdout) and notes and per-target errors to `err` (stderr), in
 /// the output mode chosen: table, plain, JSON (filtered by `--jq` when given) or ids (`-q`).
 pub fn print(

@@ -295,14 +295,7 @@ pub async fn wait_command(settings: &Settings, args: &WaitArgs) -> Result<()> {
         &mut interrupts,
     )
     .await;
-    let shape = if outcomes.len() == 1 {
-        Shape::Single
-    } else {
-        Shape::Many {
-            existing: false,
-            deleted: args.goal == WaitGoal::Deleted,
-        }
-    };
+    let shape = Shape::for_targets(outcomes.len(), false, args.goal == WaitGoal::Deleted);
     report::finish(settings, &outcomes, shape, interrupted)
 }
 

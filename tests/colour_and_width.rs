@@ -102,7 +102,7 @@ fn tables_never_wrap_off_a_terminal_even_with_columns_set() {
 #[cfg(target_os = "linux")]
 mod on_a_terminal {
     use super::*;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
 
     /// Runs `atlas-ear <args>` on a pseudo-terminal; returns what it printed, `\r\n` undone.
     fn on_pty(
@@ -111,27 +111,13 @@ mod on_a_terminal {
         env: &[(&str, &str)],
         args: &str,
     ) -> String {
-        let binary = assert_cmd::cargo::cargo_bin("atlas-ear");
-        let mut cmd = Command::new("script");
+        let mut cmd = env_command(emu, home, "script");
         cmd.args([
             "-qfec",
-            &format!("{} {args}", binary.display()),
+            &format!("{} {args}", atlas_binary().display()),
             "/dev/null",
         ])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
         .env("TERM", "xterm-256color")
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
         .envs(env.iter().copied())
         .stdin(Stdio::null());
         let output = cmd.output().expect("script (util-linux) runs");

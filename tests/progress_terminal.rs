@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 /// A pseudo-terminal pair (controller, terminal) with a known size.
@@ -43,22 +43,9 @@ fn a_terminal_gets_live_lines_and_stdout_only_the_result() {
     let emu = emulator(); // nothing settles until the test says so
     let home = scratch_home();
     let (controller, terminal) = open_pty();
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"));
+    let mut command = env_command(&emu, &home, atlas_binary());
     command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
         .env("TERM", "xterm-256color")
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
         .args([
             "create",
             "--region",

@@ -13,26 +13,8 @@ use std::time::{Duration, Instant};
 /// The binary with the same clean environment as `common::atlas`, as a std command so that it
 /// can be spawned and signalled.
 fn spawnable(emu: &Emulator, home: &tempfile::TempDir, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"));
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    cmd.env_clear()
-        .env("PATH", path)
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("NO_COLOR", "1")
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
-        .args(args)
-        .stdin(Stdio::null());
+    let mut cmd = env_command(emu, home, atlas_binary());
+    cmd.env("NO_COLOR", "1").args(args).stdin(Stdio::null());
     cmd
 }
 

@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Runs `atlas-ear ARGS` on a pseudo-terminal, typing `input`, and returns (exit code, output).
 fn on_terminal(
@@ -14,30 +14,14 @@ fn on_terminal(
     args: &[&str],
     input: &str,
 ) -> (i32, String) {
-    let binary = assert_cmd::cargo::cargo_bin("atlas-ear");
-    let command_line = std::iter::once(binary.display().to_string())
+    let command_line = std::iter::once(atlas_binary().display().to_string())
         .chain(args.iter().map(|a| a.to_string()))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut child = Command::new("script")
+    let mut child = env_command(emu, home, "script")
         .args(["-qfec", &command_line, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("TERM", "dumb")
         .env("NO_COLOR", "1")
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

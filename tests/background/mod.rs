@@ -7,21 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn spawn_atlas(emu: &Emulator, home: &tempfile::TempDir, args: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
+    env_command(emu, home, atlas_binary())
         .env("NO_COLOR", "1")
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

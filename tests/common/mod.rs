@@ -120,3 +120,35 @@ pub fn collection_path(provider: &str) -> String {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
+
+/// A `std::process::Command` running `program` with the same clean environment as [`atlas`]
+/// (for tests that need a pipe, a pseudo-terminal or a signal, which assert_cmd cannot give).
+/// `program` is the binary itself, or a wrapper such as `script` that runs it on a terminal.
+pub fn env_command(
+    emu: &Emulator,
+    home: &tempfile::TempDir,
+    program: impl AsRef<std::ffi::OsStr>,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            atlas_ear_emulator::DEMO_PUBLIC_KEY,
+        )
+        .env(
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            atlas_ear_emulator::DEMO_PRIVATE_KEY,
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT);
+    cmd
+}
+
+/// The path of the `atlas-ear` binary under test.
+pub fn atlas_binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("atlas-ear")
+}
