@@ -263,22 +263,8 @@ fn concurrent_processes_never_reuse_an_nc() {
 
     let children: Vec<std::process::Child> = (0..PROCESSES)
         .map(|_| {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("atlas-ear"));
-            cmd.env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("HOME", home.path())
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
-                .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-                .env(
-                    "MONGODB_ATLAS_PUBLIC_API_KEY",
-                    atlas_ear_emulator::DEMO_PUBLIC_KEY,
-                )
-                .env(
-                    "MONGODB_ATLAS_PRIVATE_API_KEY",
-                    atlas_ear_emulator::DEMO_PRIVATE_KEY,
-                )
-                .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
-                .args(["list", "-o", "json"])
+            let mut cmd = env_command(&emu, &home, atlas_binary());
+            cmd.args(["list", "-o", "json"])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped());
             cmd.spawn().expect("spawn atlas-ear")

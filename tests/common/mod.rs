@@ -34,33 +34,30 @@ pub fn scratch_home() -> tempfile::TempDir {
 /// `atlas-ear` with credentials, project and base URL for `emu`, and nothing from the
 /// developer's own environment.
 pub fn atlas(emu: &Emulator, home: &tempfile::TempDir) -> Command {
-    let mut cmd = bare(home);
-    cmd.env("MONGODB_ATLAS_BASE_URL", emu.base_url())
-        .env(
-            "MONGODB_ATLAS_PUBLIC_API_KEY",
-            atlas_ear_emulator::DEMO_PUBLIC_KEY,
-        )
-        .env(
-            "MONGODB_ATLAS_PRIVATE_API_KEY",
-            atlas_ear_emulator::DEMO_PRIVATE_KEY,
-        )
-        .env("MONGODB_ATLAS_PROJECT_ID", PROJECT);
+    let mut cmd = env_command(emu, home, atlas_binary());
+    cmd.env("NO_COLOR", "1");
+    let mut cmd = Command::from_std(cmd);
+    cmd.timeout(Duration::from_secs(120));
     cmd
 }
 
 /// `atlas-ear` with an empty environment apart from PATH and a scratch home.
 pub fn bare(home: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("atlas-ear").expect("binary built");
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let home_path: PathBuf = home.path().to_path_buf();
-    cmd.env_clear()
-        .env("PATH", path)
-        .env("HOME", &home_path)
-        .env("XDG_CONFIG_HOME", home_path.join("config"))
-        .env("XDG_CACHE_HOME", home_path.join("cache"))
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(120));
+    let mut cmd = std::process::Command::new(atlas_binary());
+    clean_environment(&mut cmd, home);
+    cmd.env("NO_COLOR", "1");
+    let mut cmd = Command::from_std(cmd);
+    cmd.timeout(Duration::from_secs(120));
     cmd
+}
+
+/// Nothing from the developer's environment but PATH; home, config and cache in `home`.
+fn clean_environment(cmd: &mut std::process::Command, home: &tempfile::TempDir) {
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"));
 }
 
 /// What one run printed, with the guarantee already checked that no secret leaked.
@@ -130,12 +127,8 @@ pub fn env_command(
     program: impl AsRef<std::ffi::OsStr>,
 ) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+    clean_environment(&mut cmd, home);
+    cmd.env("MONGODB_ATLAS_BASE_URL", emu.base_url())
         .env(
             "MONGODB_ATLAS_PUBLIC_API_KEY",
             atlas_ear_emulator::DEMO_PUBLIC_KEY,
