@@ -16,8 +16,8 @@ done
 base=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
 [ -n "$base" ] || { cat "$log"; echo "emulator did not start"; exit 1; }
 export MONGODB_ATLAS_BASE_URL="$base"
-export MONGODB_ATLAS_PUBLIC_API_KEY=$(sed -n 's/.*public key: *\([^ ]*\).*/\1/Ip' "$log" | head -n 1)
-export MONGODB_ATLAS_PRIVATE_API_KEY=$(sed -n 's/.*private key: *\([^ ]*\).*/\1/Ip' "$log" | head -n 1)
+export MONGODB_ATLAS_PUBLIC_API_KEY=$(sed -n 's/.*public key: *\([^ ]*\).*/\1/p' "$log" | head -n 1)
+export MONGODB_ATLAS_PRIVATE_API_KEY=$(sed -n 's/.*private key: *\([^ ]*\).*/\1/p' "$log" | head -n 1)
 export MONGODB_ATLAS_PROJECT_ID=32b6e34b3d91647abb20e7b8
 "$bin/atlas-ear" create --region US_EAST_1
 "$bin/atlas-ear" list
