@@ -307,3 +307,49 @@ fn create_and_delete_send_the_bearer_token_and_verbose_names_the_kind() {
     let token = cached(&home)["access_token"].as_str().unwrap().to_string();
     assert!(!out.stderr.contains(&token) && !out.stdout.contains(&token));
 }
+
+fn token_fault(emu: &Emulator, status: u16, retry_after: Option<u64>) {
+    emu.inject(Fault {
+        route: Route::Token,
+        kind: FaultKind::Status {
+            status,
+            retry_after,
+        },
+        count: 1,
+    });
+}
+
+#[test]
+fn the_token_request_is_retried_after_a_429_or_a_5xx() {
+    for (status, retry_after) in [(429, Some(0)), (503, None), (500, None)] {
+        let emu = emulator();
+        token_fault(&emu, status, retry_after);
+        let home = scratch_home();
+        let out = run(service_account(&emu, &home).args(["list", "-v"]));
+        assert_ok(&out);
+        let statuses: Vec<u16> = token_requests(&emu).iter().map(|r| r.status).collect();
+        assert_eq!(statuses, vec![status, 200], "{}", out.stderr);
+        assert_eq!(emu.tokens_issued(), 1);
+        assert!(
+            out.stderr.contains("retry 1/3 of the token request"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn token_retries_follow_the_retries_flag() {
+    let emu = emulator();
+    token_fault(&emu, 503, None);
+    let home = scratch_home();
+    let out = run(service_account(&emu, &home).args(["list", "--retries", "0"]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not get an access token"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(token_requests(&emu).len(), 1);
+    assert!(api_requests(&emu).is_empty());
+}

@@ -8,6 +8,7 @@
 
 use super::{ApiClient, RawResponse, api_error};
 use crate::errors::{NetworkError, TransportError};
+use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
 use crate::secret::Secret;
 use crate::settings::{Credentials, Settings};
 use crate::token::{AccessToken, TOKEN_PATH, TokenCache, unix_now};
@@ -15,7 +16,20 @@ use anyhow::Result;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Why a token request failed, and whether the retry policy may look at it.
+enum TokenFailure {
+    /// The policy decides (it still refuses statuses such as 401).
+    Retryable(anyhow::Error, Failure),
+    Final(anyhow::Error),
+}
+
+impl TokenFailure {
+    fn network(error: NetworkError) -> TokenFailure {
+        TokenFailure::Retryable(error.into(), Failure::Network)
+    }
+}
 
 /// The token endpoint answers a few hundred bytes; anything far larger is not a token answer.
 const MAX_TOKEN_BODY_BYTES: usize = 64 * 1024;
@@ -152,7 +166,7 @@ impl ApiClient {
     }
 
     async fn fetch_and_keep(&self, state: &BearerState) -> Result<AccessToken> {
-        let token = self.fetch_token(state).await?;
+        let token = self.fetch_token_with_retries(state).await?;
         state.set_current(&token);
         if let Some(cache) = &state.cache {
             match cache.store(&token) {
@@ -169,8 +183,45 @@ impl ApiClient {
         Ok(token)
     }
 
+    /// Fetches a token under the same retry policy as API calls. Asking for a token changes
+    /// nothing on the server, so 5xx and network failures are retried like a GET.
+    async fn fetch_token_with_retries(&self, state: &BearerState) -> Result<AccessToken> {
+        let policy = RetryPolicy::new(self.retries);
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 1;
+        loop {
+            let (error, failure) = match self.fetch_token(state).await {
+                Ok(token) => return Ok(token),
+                Err(TokenFailure::Final(error)) => return Err(error),
+                Err(TokenFailure::Retryable(error, failure)) => (error, failure),
+            };
+            match policy.decide(true, failure, attempt, waited, fastrand::f64()) {
+                Decision::RetryAfter(delay) => {
+                    self.trace(format_args!(
+                        "  retry {attempt}/{} of the token request in {} ms",
+                        self.retries,
+                        delay.as_millis()
+                    ));
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    attempt += 1;
+                }
+                Decision::GiveUp { why } => {
+                    if let Some(why) = why {
+                        self.trace(format_args!("  {why}"));
+                    }
+                    return Err(if attempt > 1 {
+                        error.context(format!("gave up after {attempt} attempts"))
+                    } else {
+                        error
+                    });
+                }
+            }
+        }
+    }
+
     /// `POST {base}/api/oauth/token` with HTTP Basic client credentials.
-    async fn fetch_token(&self, state: &BearerState) -> Result<AccessToken> {
+    async fn fetch_token(&self, state: &BearerState) -> Result<AccessToken, TokenFailure> {
         let url = &state.token_url;
         let requested_at = unix_now();
         let started = Instant::now();
@@ -184,23 +235,25 @@ impl ApiClient {
         let mut response = request.send().await.map_err(|e| {
             let what = self.describe_reqwest_error(&e);
             self.trace(format_args!("POST {url} -> {what}"));
-            NetworkError(format!("POST {url} failed: {what}"))
+            TokenFailure::network(NetworkError(format!("POST {url} failed: {what}")))
         })?;
         let status = response.status();
         let headers = response.headers().clone();
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| {
-            NetworkError(format!(
+            TokenFailure::network(NetworkError(format!(
                 "POST {url}: reading the HTTP {status} response failed: {}",
                 self.describe_reqwest_error(&e)
-            ))
+            )))
         })? {
             if bytes.len() + chunk.len() > MAX_TOKEN_BODY_BYTES {
-                return Err(TransportError(format!(
-                    "POST {url}: the token endpoint's answer is larger than {} KiB",
-                    MAX_TOKEN_BODY_BYTES / 1024
-                ))
-                .into());
+                return Err(TokenFailure::Final(
+                    TransportError(format!(
+                        "POST {url}: the token endpoint's answer is larger than {} KiB",
+                        MAX_TOKEN_BODY_BYTES / 1024
+                    ))
+                    .into(),
+                ));
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -221,7 +274,7 @@ impl ApiClient {
                 content_type.as_deref(),
                 &bytes,
             ));
-            return Err(if matches!(status.as_u16(), 400 | 401 | 403) {
+            let error = if matches!(status.as_u16(), 400 | 401 | 403) {
                 error.context(format!(
                     "service account {} could not get an access token; check the client id and secret (--client-id/--client-secret or MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)",
                     state.client_id
@@ -231,10 +284,18 @@ impl ApiClient {
                     "service account {} could not get an access token",
                     state.client_id
                 ))
-            });
+            };
+            let failure = Failure::Status {
+                status: status.as_u16(),
+                retry_after: headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after),
+            };
+            return Err(TokenFailure::Retryable(error, failure));
         }
         AccessToken::from_response(&bytes, requested_at)
-            .map_err(|e| TransportError(format!("POST {url}: {e}")).into())
+            .map_err(|e| TokenFailure::Final(TransportError(format!("POST {url}: {e}")).into()))
     }
 }
 
