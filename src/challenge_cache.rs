@@ -25,12 +25,13 @@
 //!   request, never a failure.
 
 use crate::digest::{DigestAlgorithm, DigestChallenge};
+use crate::private_file::{self, unix_now};
 use crate::sources::Env;
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::fs::{File, TryLockError};
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// How long a cached challenge is offered to new processes, counted from when the server sent
 /// it. Atlas does not document its nonce lifetime; five minutes is a common choice, and a nonce
@@ -189,34 +190,17 @@ impl ChallengeCache {
 
     /// Temporary file, then rename: a reader sees the old entry or the new one, never half.
     fn write_entry(&self, entry: &Entry) -> io::Result<()> {
-        let json = serde_json::to_vec_pretty(entry)?;
-        let temp = self.dir.join(format!(
-            ".{}.{}.{:08x}.tmp",
-            self.stem,
-            std::process::id(),
-            fastrand::u32(..)
-        ));
-        let written = create_private(&temp, true)
-            .and_then(|mut file| file.write_all(&json))
-            .and_then(|()| fs::rename(&temp, self.path()));
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written
+        private_file::replace(&self.path(), &serde_json::to_vec_pretty(entry)?)
     }
 
     fn ensure_dir(&self) -> io::Result<()> {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&self.dir)
+        private_file::create_dir(&self.dir)
     }
 
     /// An exclusive lock on the sibling lock file, released when the returned file is dropped
     /// (or the process dies). Waits at most [`LOCK_WAIT`].
     fn lock(&self) -> io::Result<File> {
-        let file = create_private(&self.lock_path(), false)?;
+        let file = private_file::open(&self.lock_path(), false)?;
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
             match file.try_lock() {
@@ -282,26 +266,6 @@ impl Entry {
             && safe(&self.realm)
             && self.opaque.as_deref().is_none_or(safe)
     }
-}
-
-/// Opens (creating if needed) a file only the user can read; `new` insists it did not exist.
-fn create_private(path: &Path, new: bool) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true);
-    if new {
-        options.create_new(true);
-    } else {
-        options.create(true).truncate(false);
-    }
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// A stable file-name-safe digest of the key (FNV-1a, 64 bits). Collisions are harmless: the

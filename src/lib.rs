@@ -21,6 +21,7 @@ pub mod jq;
 pub mod outcome;
 pub mod output;
 pub mod presentation;
+pub mod private_file;
 pub mod profile;
 pub mod progress;
 pub mod region_list;

@@ -7,13 +7,12 @@
 //! by base URL and client id, and remembers a SHA-256 fingerprint of the client secret, so a
 //! token is only reused with the secret that obtained it.
 
+use crate::private_file;
 use crate::secret::Secret;
 use crate::sources::Env;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Path of the token endpoint, below the base URL.
 pub const TOKEN_PATH: &str = "/api/oauth/token";
@@ -84,12 +83,7 @@ impl AccessToken {
     }
 }
 
-/// Seconds since the Unix epoch; a clock before 1970 counts as 0.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
+pub use crate::private_file::unix_now;
 
 /// Where cached tokens live: `$XDG_CACHE_HOME/atlas-ear/tokens`, else
 /// `~/.cache/atlas-ear/tokens`; `~/Library/Caches/atlas-ear/tokens` on macOS and
@@ -192,7 +186,7 @@ impl TokenCache {
     /// never sees half a file and a file with wider permissions is replaced, not reused.
     pub fn store(&self, token: &AccessToken) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        create_private_dir(dir)?;
+        private_file::create_dir(dir)?;
         let entry = CacheEntry {
             base_url: self.base_url.clone(),
             client_id: self.client_id.clone(),
@@ -202,51 +196,13 @@ impl TokenCache {
             expires_at: token.expires_at,
         };
         let text = serde_json::to_vec_pretty(&entry).map_err(std::io::Error::other)?;
-        let temporary = dir.join(format!(
-            ".{}.{}.{:08x}.tmp",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id(),
-            fastrand::u32(..)
-        ));
-        let written = write_private_file(&temporary, &text)
-            .and_then(|()| std::fs::rename(&temporary, &self.path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        written
+        private_file::replace(&self.path, &text)
     }
 
     /// Forgets the cached token (after Atlas rejected it).
     pub fn remove(&self) {
         let _ = std::fs::remove_file(&self.path);
     }
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents)?;
-    file.flush()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
