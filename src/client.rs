@@ -296,31 +296,16 @@ impl ApiClient {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let mut bytes = Vec::new();
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_BODY_BYTES as u64)
-        {
-            return Err(body_too_large(method, url).into());
-        }
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                        return Err(body_too_large(method, url).into());
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(NetworkError(format!(
-                        "{method} {url}: reading the HTTP {status} response failed: {}",
-                        self.describe_reqwest_error(&e)
-                    ))
-                    .into());
-                }
+        let bytes = match self.read_body(&mut response, MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::TooLarge) => return Err(body_too_large(method, url).into()),
+            Err(BodyError::Network(what)) => {
+                return Err(NetworkError(format!(
+                    "{method} {url}: reading the HTTP {status} response failed: {what}"
+                ))
+                .into());
             }
-        }
+        };
         self.tracer()
             .response((method, url), status, started.elapsed(), &headers, &bytes);
         if status.is_redirection() {
@@ -396,6 +381,42 @@ impl From<RawResponse> for ApiResponse {
             status: r.status,
             content_type: r.content_type,
             body: r.body,
+        }
+    }
+}
+
+/// Why a response body could not be read whole.
+enum BodyError {
+    /// Longer than the cap the caller gave; nothing past the cap was kept.
+    TooLarge,
+    /// The connection failed mid-body; the text says how.
+    Network(String),
+}
+
+impl ApiClient {
+    /// Reads a response body, refusing it as soon as it is announced or grows past `cap`, so a
+    /// hostile or broken server cannot make the process grow.
+    async fn read_body(
+        &self,
+        response: &mut reqwest::Response,
+        cap: usize,
+    ) -> Result<Vec<u8>, BodyError> {
+        if response
+            .content_length()
+            .is_some_and(|len| len > cap as u64)
+        {
+            return Err(BodyError::TooLarge);
+        }
+        let mut bytes = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if bytes.len() + chunk.len() > cap => {
+                    return Err(BodyError::TooLarge);
+                }
+                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                Ok(None) => return Ok(bytes),
+                Err(e) => return Err(BodyError::Network(self.describe_reqwest_error(&e))),
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 //! token away, fetches one new token and repeats the request once. A 401 to a token fetched
 //! just now is the answer. The digest path in `client.rs` is untouched by all of this.
 
-use super::{ApiClient, RawResponse, api_error};
+use super::{ApiClient, BodyError, RawResponse, api_error};
 use crate::errors::{NetworkError, TransportError};
 use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
 use crate::secret::Secret;
@@ -239,14 +239,9 @@ impl ApiClient {
         })?;
         let status = response.status();
         let headers = response.headers().clone();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            TokenFailure::network(NetworkError(format!(
-                "POST {url}: reading the HTTP {status} response failed: {}",
-                self.describe_reqwest_error(&e)
-            )))
-        })? {
-            if bytes.len() + chunk.len() > MAX_TOKEN_BODY_BYTES {
+        let bytes = match self.read_body(&mut response, MAX_TOKEN_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::TooLarge) => {
                 return Err(TokenFailure::Final(
                     TransportError(format!(
                         "POST {url}: the token endpoint's answer is larger than {} KiB",
@@ -255,8 +250,12 @@ impl ApiClient {
                     .into(),
                 ));
             }
-            bytes.extend_from_slice(&chunk);
-        }
+            Err(BodyError::Network(what)) => {
+                return Err(TokenFailure::network(NetworkError(format!(
+                    "POST {url}: reading the HTTP {status} response failed: {what}"
+                ))));
+            }
+        };
         self.trace(format_args!(
             "POST {url} -> {} {} ({} ms)",
             status.as_u16(),
