@@ -4,8 +4,10 @@
 
 mod common;
 mod fault_helpers;
+mod pty;
 use common::*;
 use fault_helpers::*;
+use pty::open_pty;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -120,37 +122,14 @@ fn ctrl_c_during_a_request_exits_130_without_output() {
     }
 }
 
-/// A pseudo-terminal pair: the binary gets the terminal end as stdin, stdout and stderr.
-fn open_pty() -> (std::fs::File, std::os::fd::OwnedFd) {
-    use std::os::fd::FromRawFd;
-    let (mut controller, mut terminal) = (0, 0);
-    // SAFETY: openpty writes two new descriptors into the provided integers; the null pointers
-    // ask for no name and default terminal settings.
-    let rc = unsafe {
-        libc::openpty(
-            &mut controller,
-            &mut terminal,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: both descriptors were just created by openpty and are owned by nobody else.
-    unsafe {
-        (
-            std::fs::File::from_raw_fd(controller),
-            std::os::fd::OwnedFd::from_raw_fd(terminal),
-        )
-    }
-}
-
 #[test]
 fn ctrl_c_at_the_delete_prompt_exits_130_and_sends_nothing() {
     let emu = emulator();
     let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
     let home = scratch_home();
-    let (mut controller, terminal) = open_pty();
+    // The binary gets the terminal end as stdin, stdout and stderr.
+    let (controller, terminal) = open_pty();
+    let mut controller = std::fs::File::from(controller);
     let mut child = spawnable(&emu, &home, &["delete", &id])
         .stdin(Stdio::from(terminal.try_clone().expect("dup")))
         .stdout(Stdio::from(terminal.try_clone().expect("dup")))
