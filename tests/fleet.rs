@@ -463,3 +463,27 @@ fn a_lost_answer_among_several_regions_costs_one_list() {
         "one list, no challenge GET"
     );
 }
+
+#[test]
+fn five_regions_cost_six_requests_cold_and_five_with_a_warm_cache() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "create",
+        "--region",
+        "US_EAST_1,US_WEST_2,EU_WEST_1,AP_SOUTH_1,SA_EAST_1",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(api_requests(&emu).len(), 6, "1 challenge + 5 POSTs");
+
+    // A second run in the same home answers the cached challenge: no 401 at all.
+    emu.clear_requests();
+    let out = run(atlas(&emu, &home).args([
+        "create",
+        "--region",
+        "US_EAST_2,US_WEST_1,EU_WEST_2,AP_SOUTH_2,CA_CENTRAL_1",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let statuses: Vec<u16> = api_requests(&emu).iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![202; 5]);
+}
