@@ -16,6 +16,7 @@ use crate::outcome::{Outcome, Problem, Reason, Target};
 use crate::region_list::resolve_regions;
 use crate::report::{self, Shape};
 use crate::settings::Settings;
+use crate::status_rules::{failed_problem, failure_reason};
 use crate::unknown_outcome::{find_out, outcome_is_known};
 use crate::wait::{Scope, Timing, wait_until};
 use anyhow::Result;
@@ -156,22 +157,12 @@ fn mark_existing(outcomes: &mut [Outcome], listed: &[Value]) {
             "already has endpoint {id} ({status}); not created again (--skip-existing)"
         ));
         if status == "FAILED" {
-            let why = found
-                .get("errorMessage")
-                .and_then(Value::as_str)
-                .unwrap_or("Atlas gave no errorMessage")
-                .to_string();
-            outcome.problem = Some(Problem {
-                detail: why.clone(),
-                ..Problem::new(
-                    Reason::EndpointFailed,
-                    exit::ENDPOINT_FAILED,
-                    format!(
-                        "the existing endpoint {id} in {} is FAILED: {why}; delete it (`atlas-ear delete {id} --wait`) and run again",
-                        outcome.target.name()
-                    ),
-                )
-            });
+            let why = failure_reason(Some(found));
+            let message = format!(
+                "the existing endpoint {id} in {} is FAILED: {why}; delete it (`atlas-ear delete {id} --wait`) and run again",
+                outcome.target.name()
+            );
+            outcome.problem = Some(failed_problem(why, message));
         }
     }
 }

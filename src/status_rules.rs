@@ -61,6 +61,24 @@ pub fn approval_step(provider: Provider, outcome: &Outcome) -> String {
 }
 
 /// Applies a verdict other than `Waiting` to an outcome.
+/// Why a FAILED endpoint failed, in Atlas's words when it gave any.
+pub fn failure_reason(endpoint: Option<&serde_json::Map<String, serde_json::Value>>) -> String {
+    endpoint
+        .and_then(|e| e.get("errorMessage"))
+        .and_then(|m| m.as_str())
+        .filter(|m| !m.is_empty())
+        .unwrap_or("Atlas gave no errorMessage")
+        .to_string()
+}
+
+/// The problem recorded for an endpoint that is FAILED (exit 8).
+pub fn failed_problem(why: String, message: String) -> Problem {
+    Problem {
+        detail: why,
+        ..Problem::new(Reason::EndpointFailed, exit::ENDPOINT_FAILED, message)
+    }
+}
+
 pub fn conclude_one(outcome: &mut Outcome, verdict: Verdict, goal: WaitGoal, provider: Provider) {
     let label = outcome.label();
     let status = outcome.status().unwrap_or("").to_string();
@@ -70,22 +88,9 @@ pub fn conclude_one(outcome: &mut Outcome, verdict: Verdict, goal: WaitGoal, pro
         }
         Verdict::Reached | Verdict::Waiting => {}
         Verdict::Failed => {
-            let why = outcome
-                .endpoint
-                .as_ref()
-                .and_then(|e| e.value.get("errorMessage"))
-                .and_then(|m| m.as_str())
-                .filter(|m| !m.is_empty())
-                .unwrap_or("Atlas gave no errorMessage")
-                .to_string();
-            outcome.problem = Some(Problem {
-                detail: why.clone(),
-                ..Problem::new(
-                    Reason::EndpointFailed,
-                    exit::ENDPOINT_FAILED,
-                    format!("endpoint {label} is FAILED: {why}"),
-                )
-            });
+            let why = failure_reason(outcome.endpoint.as_ref().map(|e| &e.value));
+            let message = format!("endpoint {label} is FAILED: {why}");
+            outcome.problem = Some(failed_problem(why, message));
         }
         Verdict::NotSettling => {
             outcome.problem = Some(Problem::new(
