@@ -2,9 +2,9 @@
 //! for it), and its output is checked with the same no-secret guarantee afterwards.
 #![cfg(unix)]
 
-mod common;
-mod fault_helpers;
-mod pty;
+use crate::common;
+use crate::fault_helpers;
+use crate::pty;
 use common::*;
 use fault_helpers::*;
 use pty::open_pty;

@@ -2,7 +2,7 @@
 //! util-linux `script` (its BSD namesake on macOS takes other arguments, hence Linux only).
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 use std::process::Stdio;

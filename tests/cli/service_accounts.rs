@@ -2,7 +2,7 @@
 //! cache is private, a rejected cached token is renewed exactly once, and neither the client
 //! secret nor the token is ever printed.
 
-mod common;
+use crate::common;
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use common::*;
 use std::path::PathBuf;

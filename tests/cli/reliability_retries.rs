@@ -1,8 +1,8 @@
 //! The retry policy, proven over the wire: what is retried for which method, how long the
 //! client waits, how many attempts it makes, and what `-v` reports.
 
-mod common;
-mod fault_helpers;
+use crate::common;
+use crate::fault_helpers;
 use common::*;
 use fault_helpers::*;
 

@@ -1,6 +1,6 @@
 //! `-v` and `-vv` traces on stderr: what each level shows, and that credentials never appear.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {

@@ -1,7 +1,7 @@
 //! Colour and width: statuses are coloured only on a terminal (or when forced), never under
 //! `NO_COLOR`, and tables fit the terminal but never wrap when stdout is not one.
 
-mod common;
+use crate::common;
 use common::*;
 
 const ESC: char = '\u{1b}';

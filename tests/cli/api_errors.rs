@@ -1,7 +1,7 @@
 //! Non-2xx answers and unusable responses: one clear message, the documented exit code, and
 //! never a loop or a panic.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! region's outcome is reported, `--skip-existing`, region input, and POSTs whose outcome is
 //! unknown (never re-sent; the provider's endpoints are listed to find out).
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;

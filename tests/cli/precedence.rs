@@ -5,7 +5,7 @@
 //! Each rule is checked twice where it can be: by what went over the wire to the emulator, and
 //! by what `config show -o json` says the source was.
 
-mod common;
+use crate::common;
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use common::*;
 use serde_json::Value;

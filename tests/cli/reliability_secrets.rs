@@ -2,8 +2,8 @@
 //! the sentinel secrets, and the most talkative modes are checked for the Authorization header
 //! the client actually sent.
 
-mod common;
-mod fault_helpers;
+use crate::common;
+use crate::fault_helpers;
 use common::*;
 use fault_helpers::*;
 

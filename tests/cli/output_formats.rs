@@ -1,7 +1,7 @@
 //! Output modes of the real binary against the emulator: `-o plain`, `--no-headers`, `-q`,
 //! `--jq`, and how they combine. Request counts show that bad combinations cost nothing.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Three endpoints whose ids the test knows, in the order tables sort them (by region).

@@ -1,8 +1,8 @@
 //! Ctrl-C (SIGINT) during a wait or a multi-region create: exit 130, every endpoint created is
 //! printed, and nothing more is sent.
 
-mod background;
-mod common;
+use crate::background;
+use crate::common;
 use background::*;
 use common::*;
 use std::collections::BTreeSet;

@@ -2,8 +2,8 @@
 //! a pipe, receives only the final table.
 #![cfg(unix)]
 
-mod common;
-mod pty;
+use crate::common;
+use crate::pty;
 use common::*;
 use pty::open_pty;
 use std::io::Read;

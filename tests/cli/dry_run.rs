@@ -1,7 +1,7 @@
 //! `--dry-run` prints the exact requests as curl commands, sends nothing, never prints a key,
 //! and the printed command, with real keys pasted in, gets the same result from the emulator.
 
-mod common;
+use crate::common;
 use common::*;
 use std::process::Command as Process;
 

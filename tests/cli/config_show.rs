@@ -1,7 +1,7 @@
 //! `atlas-ear config show`: each resolved setting with its value and source, secrets masked in
 //! both forms, and no request sent.
 
-mod common;
+use crate::common;
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use common::*;
 

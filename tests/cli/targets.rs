@@ -1,7 +1,7 @@
 //! Where requests go: plain http only for this machine, https everywhere else, whichever source
 //! the URL came from; and Atlas for Government through `--gov` or a `cloudgov` profile.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

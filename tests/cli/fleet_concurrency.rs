@@ -2,7 +2,7 @@
 //! this test runs a tiny stand-in server that holds every create for a while and counts how
 //! many it holds at the same time.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,8 +1,8 @@
 //! Waiting: `create --wait`, `wait ID... --for`, `delete --wait`; settled states, timeouts,
 //! progress lines without a terminal, and what each poll costs (one GET of one endpoint).
 
-mod background;
-mod common;
+use crate::background;
+use crate::common;
 use background::*;
 use common::*;
 use serde_json::Value;

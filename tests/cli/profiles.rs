@@ -2,7 +2,7 @@
 //! `MONGODB_ATLAS_PROFILE`, read but never written, unknown keys ignored, and every broken or
 //! empty case explained with the file (and line) to look at.
 
-mod common;
+use crate::common;
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use common::*;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! In one process: one client, one handshake. Concurrent calls wait for the single request that
 //! fetches the challenge instead of each paying for a 401, and later calls never see one.
 
-mod common;
+use crate::common;
 use atlas_ear::client::ApiClient;
 use atlas_ear::settings::Settings;
 use clap::Parser;

@@ -1,7 +1,7 @@
 //! The challenge cache across invocations: what a second run costs, what a stale or damaged
 //! cache costs, `--no-cache`, the file's permissions, and concurrent processes.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Bad input is caught before any request, with a message naming what to fix, and exit 2.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn assert_usage_error(emu: &Emulator, out: &Run, must_mention: &[&str]) {

@@ -1,7 +1,7 @@
 //! The four commands against the emulator: what goes over the wire, what is printed, and how
 //! many requests each costs.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

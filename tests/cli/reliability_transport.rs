@@ -1,8 +1,8 @@
 //! Timeouts, the body cap, redirects and undecodable answers: each ends in one clear message and
 //! exit 6, after the documented number of attempts.
 
-mod common;
-mod fault_helpers;
+use crate::common;
+use crate::fault_helpers;
 use common::*;
 use fault_helpers::*;
 use std::time::Duration;

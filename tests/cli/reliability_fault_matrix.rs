@@ -7,8 +7,8 @@
 //! retried for it. (After an ambiguous fault `create` lists once to find out what happened;
 //! only its POSTs are counted here.)
 
-mod common;
-mod fault_helpers;
+use crate::common;
+use crate::fault_helpers;
 use common::*;
 use fault_helpers::*;
 use std::time::Duration;

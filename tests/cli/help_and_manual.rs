@@ -1,6 +1,6 @@
 //! Help texts, shell completions and the manual page, as the binary prints them.
 
-mod common;
+use crate::common;
 use common::*;
 use std::process::Command as Process;
 
