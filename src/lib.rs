@@ -4,40 +4,16 @@
 //! exit codes.
 
 pub mod api;
-pub mod challenge_cache;
-pub mod challenge_slot;
+pub mod auth;
 pub mod cli;
-pub mod client;
 pub mod commands;
-pub mod config_show;
-pub mod credentials;
-pub mod digest;
-pub mod dry_run;
 pub mod errors;
-pub mod fleet;
-pub mod help;
+pub mod http;
 pub mod interrupt;
-pub mod jq;
-pub mod outcome;
 pub mod output;
-pub mod presentation;
-pub mod private_file;
-pub mod profile;
-pub mod progress;
-pub mod region_list;
 pub mod regions;
-pub mod render;
-pub mod report;
-pub mod retry;
 pub mod secret;
 pub mod settings;
-pub mod sources;
-pub mod status_rules;
-pub mod table;
-pub mod token;
-pub mod trace;
-pub mod unknown_outcome;
-pub mod wait;
 
 use std::io::{IsTerminal, Write};
 

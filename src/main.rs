@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = atlas_ear::help::parse();
+    let cli = atlas_ear::cli::help::parse();
     match atlas_ear::run(cli) {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(error) => {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use atlas_ear::api::{EndpointView, check_deletion, decode_endpoint, decode_page};
-use atlas_ear::client::{ApiResponse, api_error};
+use atlas_ear::http::{ApiResponse, api_error};
 use libfuzzer_sys::fuzz_target;
 use reqwest::StatusCode;
 

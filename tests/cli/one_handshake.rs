@@ -2,7 +2,7 @@
 //! fetches the challenge instead of each paying for a 401, and later calls never see one.
 
 use crate::common;
-use atlas_ear::client::ApiClient;
+use atlas_ear::http::ApiClient;
 use atlas_ear::settings::Settings;
 use clap::Parser;
 use common::*;

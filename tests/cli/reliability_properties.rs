@@ -2,11 +2,11 @@
 //! value or an error and never panic; and the retry policy never exceeds its bounds.
 
 use atlas_ear::api::{EndpointView, check_deletion, decode_endpoint, decode_page};
-use atlas_ear::client::{ApiResponse, api_error};
-use atlas_ear::digest::{parse_challenge, parse_challenges};
+use atlas_ear::auth::digest::{parse_challenge, parse_challenges};
 use atlas_ear::errors::printable_snippet;
+use atlas_ear::http::retry::{Decision, Failure, RetryPolicy};
+use atlas_ear::http::{ApiResponse, api_error};
 use atlas_ear::regions::{Provider, normalize_region, resolve_region};
-use atlas_ear::retry::{Decision, Failure, RetryPolicy};
 use proptest::prelude::*;
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -2,9 +2,9 @@
 //! formats are pinned here on values the test chooses; `output_formats.rs` drives the binary).
 
 use atlas_ear::api::{EndpointList, EndpointView, RawEndpoint};
-use atlas_ear::jq::JqFilter;
-use atlas_ear::render;
-use atlas_ear::table::{TableStyle, write_table};
+use atlas_ear::output::render;
+use atlas_ear::output::table::{TableStyle, write_table};
+use atlas_ear::settings::jq::JqFilter;
 use serde_json::{Value, json};
 
 fn endpoints() -> Vec<Value> {

@@ -7,12 +7,12 @@
 
 use crate::api::{EndpointView, RawEndpoint};
 use crate::cli::OutputFormat;
+use crate::commands::outcome::Outcome;
 use crate::errors::{ExitWith, exit};
-use crate::outcome::Outcome;
-use crate::presentation::Presentation;
-use crate::render;
+use crate::output::render;
+use crate::output::table::{TableStyle, write_table};
 use crate::settings::Settings;
-use crate::table::{TableStyle, write_table};
+use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -246,8 +246,8 @@ pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::outcome::{Problem, Reason, Target};
     use crate::errors::exit_code;
-    use crate::outcome::{Problem, Reason, Target};
 
     fn endpoint(id: &str, region: &str, status: &str) -> RawEndpoint {
         let value =

@@ -7,11 +7,11 @@
 //! just now is the answer. The digest path in `client.rs` is untouched by all of this.
 
 use super::{ApiClient, BodyError, RawResponse, api_error};
+use crate::auth::token::{AccessToken, TOKEN_PATH, TokenCache, unix_now};
 use crate::errors::{NetworkError, TransportError};
-use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
+use crate::http::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
 use crate::secret::Secret;
 use crate::settings::{Credentials, Settings};
-use crate::token::{AccessToken, TOKEN_PATH, TokenCache, unix_now};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
@@ -302,7 +302,7 @@ impl ApiClient {
 mod tests {
     use super::*;
     use crate::cli::Cli;
-    use crate::sources::Env;
+    use crate::settings::sources::Env;
     use clap::Parser;
 
     fn state_for(args: &[&str]) -> BearerState {

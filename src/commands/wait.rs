@@ -7,15 +7,15 @@
 
 use crate::api::{self, RawEndpoint};
 use crate::cli::{WaitArgs, WaitGoal, WaitTiming};
-use crate::client::ApiClient;
+use crate::commands::outcome::{Outcome, Problem, Reason, Target};
+use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use crate::errors::{ApiError, UsageError, exit};
+use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
-use crate::outcome::{Outcome, Problem, Reason, Target};
-use crate::progress::Progress;
+use crate::output::progress::Progress;
+use crate::output::report::{self, Shape};
 use crate::regions::Provider;
-use crate::report::{self, Shape};
 use crate::settings::{Settings, parse_duration, validate_object_id};
-use crate::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use anyhow::Result;
 use futures_util::{Stream, StreamExt, stream};
 use std::time::Duration;
@@ -273,7 +273,7 @@ pub async fn wait_command(settings: &Settings, args: &WaitArgs) -> Result<()> {
     }
     let timing = Timing::resolve(&args.timing, true)?;
     if settings.dry_run {
-        return crate::dry_run::print_wait(settings, project_id, &ids);
+        return crate::output::curl::print_wait(settings, project_id, &ids);
     }
     let client = ApiClient::new(settings)?;
     let scope = Scope {

@@ -7,7 +7,7 @@
 //! service account `{CLIENT-ID}:{CLIENT-SECRET}` and `{ACCESS-TOKEN}`): a dry run never prints
 //! a secret, and works without keys at all.
 
-use crate::client::{ApiClient, ApiResponse};
+use crate::http::{ApiClient, ApiResponse};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::Method;
@@ -128,7 +128,7 @@ pub fn token_command(base_url: &str) -> String {
     let url = format!(
         "{}{}",
         base_url.trim_end_matches('/'),
-        crate::token::TOKEN_PATH
+        crate::auth::token::TOKEN_PATH
     );
     [
         r#"curl --user "{CLIENT-ID}:{CLIENT-SECRET}""#.to_string(),

@@ -7,7 +7,7 @@
 //! or a known key with a value of the wrong type, is an error naming the file and line.
 
 use crate::errors::UsageError;
-use crate::sources::{Env, Source};
+use crate::settings::sources::{Env, Source};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

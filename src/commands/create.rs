@@ -9,16 +9,16 @@
 
 use crate::api::{self, RawEndpoint};
 use crate::cli::{CreateArgs, WaitGoal};
-use crate::client::ApiClient;
+use crate::commands::outcome::{Outcome, Problem, Reason, Target};
+use crate::commands::status_rules::{failed_problem, failure_reason};
+use crate::commands::unknown_outcome::{find_out, outcome_is_known};
+use crate::commands::wait::{Scope, Timing, wait_until};
 use crate::errors::exit;
+use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
-use crate::outcome::{Outcome, Problem, Reason, Target};
-use crate::region_list::resolve_regions;
-use crate::report::{self, Shape};
+use crate::output::report::{self, Shape};
 use crate::settings::Settings;
-use crate::status_rules::{failed_problem, failure_reason};
-use crate::unknown_outcome::{find_out, outcome_is_known};
-use crate::wait::{Scope, Timing, wait_until};
+use crate::settings::region_list::resolve_regions;
 use anyhow::Result;
 use futures_util::{StreamExt, stream};
 use serde_json::Value;
@@ -35,7 +35,7 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
     let timing = Timing::resolve(&args.timing, args.wait)?;
     if settings.dry_run {
         let (skip, wait) = (args.skip_existing, args.wait);
-        return crate::dry_run::print_create(settings, project_id, &regions, skip, wait);
+        return crate::output::curl::print_create(settings, project_id, &regions, skip, wait);
     }
     let client = ApiClient::new(settings)?;
     let scope = Scope {

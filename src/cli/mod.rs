@@ -2,6 +2,7 @@
 //!
 //! Nothing is validated here beyond what clap does; `settings.rs` turns these raw values into a
 //! checked `Settings` before any request is made.
+pub mod help;
 
 use crate::errors::EXIT_CODES_HELP;
 use crate::regions::Provider;
@@ -101,7 +102,7 @@ pub struct GlobalArgs {
     pub output: Option<OutputFormat>,
 
     #[command(flatten)]
-    pub presentation: crate::presentation::PresentationArgs,
+    pub presentation: crate::settings::presentation::PresentationArgs,
 
     /// Print the request(s) as curl command lines instead of sending them (keys as placeholders).
     #[arg(long, global = true)]
@@ -111,9 +112,9 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        default_value_t = crate::client::DEFAULT_RETRIES,
+        default_value_t = crate::http::DEFAULT_RETRIES,
         value_name = "N",
-        value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::retry::MAX_RETRIES))
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::http::retry::MAX_RETRIES))
     )]
     pub retries: u32,
 

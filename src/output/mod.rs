@@ -3,13 +3,17 @@
 //! Commands hand their result to one function here; the choice of mode was made once in
 //! `Settings`. Rendering itself lives in `render.rs` and `table.rs`, which write to any
 //! `impl Write`; this module only picks the renderer and locks stdout.
+pub mod curl;
+pub mod progress;
+pub mod render;
+pub mod report;
+pub mod table;
 
 use crate::api::{EndpointList, RawEndpoint};
 use crate::cli::OutputFormat;
 use crate::errors::UsageError;
-use crate::render;
+use crate::output::table::TableStyle;
 use crate::settings::Settings;
-use crate::table::TableStyle;
 use anyhow::Result;
 use serde_json::Value;
 use std::io::{self, Write};
@@ -114,7 +118,7 @@ pub fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()>
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
         }
         OutputFormat::Table => {
-            crate::table::write_table(&mut out, &views(), &table_style(settings))?
+            crate::output::table::write_table(&mut out, &views(), &table_style(settings))?
         }
     }
     Ok(())
@@ -149,22 +153,28 @@ pub fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -
 
 /// `config show`: its table, its JSON object (which `--jq` filters), or plain
 /// `SETTING<TAB>VALUE<TAB>SOURCE` lines with any notes on stderr.
-pub fn print_config(settings: &Settings, rows: &[crate::config_show::Row]) -> Result<()> {
+pub fn print_config(settings: &Settings, rows: &[crate::commands::config_show::Row]) -> Result<()> {
     let mut out = io::stdout().lock();
     match settings.output {
         OutputFormat::Json => {
-            let json = serde_json::to_vec(&crate::config_show::to_json(rows))?;
+            let json = serde_json::to_vec(&crate::commands::config_show::to_json(rows))?;
             print_json(settings, &json, &mut out)?;
         }
         OutputFormat::Plain => {
-            crate::config_show::print_plain(&mut out, rows, settings.presentation.headers)?;
+            crate::commands::config_show::print_plain(
+                &mut out,
+                rows,
+                settings.presentation.headers,
+            )?;
             for row in rows {
                 if let Some(note) = &row.note {
                     writeln!(io::stderr(), "{}: {note}", row.name)?;
                 }
             }
         }
-        OutputFormat::Table => crate::config_show::print(&mut out, rows, OutputFormat::Table)?,
+        OutputFormat::Table => {
+            crate::commands::config_show::print(&mut out, rows, OutputFormat::Table)?
+        }
     }
     Ok(())
 }

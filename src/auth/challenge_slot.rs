@@ -1,8 +1,8 @@
 //! The challenge a client answers pre-emptively, and how it is shared through the
 //! [`ChallengeCache`]: which nc each request takes, and when a new challenge may be shared.
 
-use crate::challenge_cache::ChallengeCache;
-use crate::digest::DigestChallenge;
+use crate::auth::challenge_cache::ChallengeCache;
+use crate::auth::digest::DigestChallenge;
 use std::io::{self, Write};
 use std::sync::Mutex;
 

@@ -4,11 +4,11 @@
 //! region is reported as created (with a note) or as not created (a re-run is safe).
 
 use crate::api::{self, RawEndpoint};
+use crate::commands::create::existing_in_region;
+use crate::commands::outcome::{Outcome, Problem, Reason};
+use crate::commands::wait::Scope;
 use crate::errors::{ApiError, AuthRejected, exit};
-use crate::fleet::existing_in_region;
 use crate::interrupt::Interrupts;
-use crate::outcome::{Outcome, Problem, Reason};
-use crate::wait::Scope;
 use serde_json::Value;
 
 /// A refusal Atlas stated (a 4xx, or keys rejected) leaves nothing created; anything else

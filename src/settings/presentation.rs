@@ -7,8 +7,8 @@
 
 use crate::cli::OutputFormat;
 use crate::errors::UsageError;
-use crate::jq::JqFilter;
-use crate::sources::Env;
+use crate::settings::jq::JqFilter;
+use crate::settings::sources::Env;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 

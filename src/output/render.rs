@@ -2,7 +2,7 @@
 //! other I/O, so every format can be tested without a terminal.
 
 use crate::api::{EndpointList, EndpointView, RawEndpoint};
-use crate::table::{HEADERS, TableStyle, write_table};
+use crate::output::table::{HEADERS, TableStyle, write_table};
 use serde_json::Value;
 use std::io::{self, Write};
 

@@ -6,14 +6,20 @@
 //! an API key and a service account). Every check that can be made locally is made here, with a
 //! message that names the flag and the environment variable to fix, so a bad invocation never
 //! costs a request.
+pub mod credentials;
+pub mod jq;
+pub mod presentation;
+pub mod profile;
+pub mod region_list;
+pub mod sources;
 
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::credentials::CredentialParts;
 use crate::errors::UsageError;
-use crate::profile::{self, ProfileChoice, ProfileKey, Service};
 use crate::regions::Provider;
 use crate::secret::Secret;
-use crate::sources::{Env, Source, Sourced, layered};
+use crate::settings::credentials::CredentialParts;
+use crate::settings::profile::{ProfileChoice, ProfileKey, Service};
+use crate::settings::sources::{Env, Source, Sourced, layered};
 use reqwest::Url;
 use std::path::PathBuf;
 
@@ -64,7 +70,7 @@ pub struct Settings {
     /// The format (`--jq` makes it JSON).
     pub output: OutputFormat,
     /// Ids only, headers, jq filter, colour and width (see `presentation.rs`).
-    pub presentation: crate::presentation::Presentation,
+    pub presentation: crate::settings::presentation::Presentation,
     /// Print requests as curl commands instead of sending them.
     pub dry_run: bool,
     pub verbose: u8,
@@ -79,7 +85,7 @@ pub struct Settings {
     pub challenge_cache_dir: Option<PathBuf>,
     pub provenance: Provenance,
     project_id: Result<String, UsageError>,
-    credentials: Result<crate::credentials::Chosen, UsageError>,
+    credentials: Result<crate::settings::credentials::Chosen, UsageError>,
 }
 
 impl Settings {
@@ -96,10 +102,10 @@ impl Settings {
         let profile = profile::load(profile_file.as_deref(), &choice)?;
         let base_url = resolve_base_url(args, env, profile.as_ref())?;
         validate_api_version(&args.api_version)?;
-        let (output, presentation) = crate::presentation::resolve(
+        let (output, presentation) = crate::settings::presentation::resolve(
             args.output,
             &args.presentation,
-            &crate::presentation::Environment::capture(env),
+            &crate::settings::presentation::Environment::capture(env),
         )?;
         let project_id = layered(
             ("--project-id", args.project_id.as_deref()),
@@ -118,8 +124,8 @@ impl Settings {
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
-            token_cache_dir: crate::token::cache_dir(env),
-            challenge_cache_dir: crate::challenge_cache::cache_dir(env, args.no_cache),
+            token_cache_dir: crate::auth::token::cache_dir(env),
+            challenge_cache_dir: crate::auth::challenge_cache::cache_dir(env, args.no_cache),
             project_id: resolve_project_id(project_id.as_ref()),
             credentials: parts.choose(profile.as_ref()),
             provenance: Provenance {

@@ -7,9 +7,9 @@
 //! by base URL and client id, and remembers a SHA-256 fingerprint of the client secret, so a
 //! token is only reused with the secret that obtained it.
 
-use crate::private_file;
+use crate::auth::private_file;
 use crate::secret::Secret;
-use crate::sources::Env;
+use crate::settings::sources::Env;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ impl AccessToken {
     }
 }
 
-pub use crate::private_file::unix_now;
+pub use crate::auth::private_file::unix_now;
 
 /// Where cached tokens live: `$XDG_CACHE_HOME/atlas-ear/tokens`, else
 /// `~/.cache/atlas-ear/tokens`; `~/Library/Caches/atlas-ear/tokens` on macOS and

@@ -4,9 +4,9 @@
 //! Atlas sent, and fields or status values Atlas adds later must pass through untouched.
 //! [`EndpointView`] reads the few fields a table shows, leniently.
 
-use crate::client::{ApiClient, ApiResponse};
-use crate::dry_run::PlannedRequest;
 use crate::errors::{TransportError, printable, printable_snippet};
+use crate::http::{ApiClient, ApiResponse};
+use crate::output::curl::PlannedRequest;
 use crate::regions::Provider;
 use anyhow::Result;
 use reqwest::Method;

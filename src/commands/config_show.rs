@@ -5,10 +5,10 @@
 //! ...) report `flag` or `default`, read from clap's own record of the command line.
 
 use crate::cli::{Cli, OutputFormat};
-use crate::render::json_line;
+use crate::output::render::json_line;
 use crate::secret::MASK;
+use crate::settings::sources::{Source, Sourced, strongest};
 use crate::settings::{Credentials, Settings};
-use crate::sources::{Source, Sourced, strongest};
 use clap::CommandFactory;
 use clap::parser::ValueSource;
 use serde_json::{Map, Value, json};
@@ -298,7 +298,7 @@ pub fn to_json(rows: &[Row]) -> Value {
 mod tests {
     use super::*;
     use crate::cli::Cli;
-    use crate::sources::Env;
+    use crate::settings::sources::Env;
     use clap::Parser;
 
     fn settings(args: &[&str], env: &[(&str, &str)]) -> Settings {

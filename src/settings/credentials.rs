@@ -9,10 +9,10 @@
 
 use crate::cli::GlobalArgs;
 use crate::errors::UsageError;
-use crate::profile::{Profile, ProfileKey};
 use crate::secret::Secret;
 use crate::settings::Credentials;
-use crate::sources::{Env, Source, Sourced, layered, strongest};
+use crate::settings::profile::{Profile, ProfileKey};
+use crate::settings::sources::{Env, Source, Sourced, layered, strongest};
 
 /// The Atlas CLI's variable comes first and wins when both are set; the Terraform provider's
 /// follows.

@@ -13,7 +13,7 @@
 //!   [`LOCK_WAIT`], or the file cannot be written, the process stops using the cache and fetches
 //!   a challenge of its own: one extra request instead of a risk.
 //! - **A new challenge is shared only after the server accepted an answer to it**, so no other
-//!   process can overtake that first answer with a higher nc (`crate::challenge_slot`).
+//!   process can overtake that first answer with a higher nc (`crate::auth::challenge_slot`).
 //! - **Writes are atomic**: a temporary file in the same directory, then a rename, so readers see
 //!   the old entry or the new one, never half of one.
 //! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, open to
@@ -24,9 +24,9 @@
 //!   nc may also reject a request that a concurrent process overtook; that too costs one extra
 //!   request, never a failure.
 
-use crate::digest::{DigestAlgorithm, DigestChallenge};
-use crate::private_file::{self, unix_now};
-use crate::sources::Env;
+use crate::auth::digest::{DigestAlgorithm, DigestChallenge};
+use crate::auth::private_file::{self, unix_now};
+use crate::settings::sources::Env;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
 use std::io::{self, Read};
@@ -56,7 +56,7 @@ pub fn cache_dir(env: &Env, no_cache: bool) -> Option<PathBuf> {
     if no_cache {
         return None;
     }
-    crate::token::cache_dir(env).map(|tokens| tokens.with_file_name("challenges"))
+    crate::auth::token::cache_dir(env).map(|tokens| tokens.with_file_name("challenges"))
 }
 
 /// The cache file of one (base URL, public key).

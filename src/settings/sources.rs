@@ -5,7 +5,7 @@
 //! flags, snapshot and profile, and unit tests never touch the process environment.
 
 use crate::errors::UsageError;
-use crate::profile::{Profile, ProfileKey};
+use crate::settings::profile::{Profile, ProfileKey};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;

@@ -4,8 +4,8 @@
 //! wait going rather than ending it: a new transitional status must not look like success.
 
 use crate::cli::WaitGoal;
+use crate::commands::outcome::{Outcome, Problem, Reason};
 use crate::errors::exit;
-use crate::outcome::{Outcome, Problem, Reason};
 use crate::regions::Provider;
 
 /// What a status means for a wait.

@@ -4,14 +4,16 @@
 //! The API layer hands it a method, a path and an optional JSON body and gets back the status
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
+pub mod retry;
+pub mod trace;
 
 mod bearer;
 
-use crate::challenge_cache::ChallengeCache;
-use crate::challenge_slot::ChallengeSlot;
-use crate::digest::{self, DigestChallenge};
+use crate::auth::challenge_cache::ChallengeCache;
+use crate::auth::challenge_slot::ChallengeSlot;
+use crate::auth::digest::{self, DigestChallenge};
 use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
-use crate::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
+use crate::http::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
@@ -23,7 +25,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for `--request-timeout`.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-pub use crate::retry::DEFAULT_RETRIES;
+pub use crate::http::retry::DEFAULT_RETRIES;
 /// Sent with every request (set on the HTTP client, so traces name it explicitly).
 pub const USER_AGENT: &str = concat!("atlas-ear/", env!("CARGO_PKG_VERSION"));
 
@@ -362,8 +364,8 @@ impl ApiClient {
         self.tracer().line(line);
     }
 
-    fn tracer(&self) -> crate::trace::Tracer {
-        crate::trace::Tracer::new(self.verbose)
+    fn tracer(&self) -> crate::http::trace::Tracer {
+        crate::http::trace::Tracer::new(self.verbose)
     }
 }
 

@@ -1,14 +1,20 @@
 //! What each subcommand does: resolve its inputs, call the API, render the result.
+pub mod config_show;
+pub mod create;
+pub mod outcome;
+pub mod status_rules;
+pub mod unknown_outcome;
+pub mod wait;
 
 use crate::api;
 use crate::cli::{Cli, Command, ConfigCommand, DeleteArgs};
-use crate::client::ApiClient;
-use crate::dry_run;
+use crate::commands::create as fleet;
+use crate::commands::wait::{Scope, Timing};
 use crate::errors::{ExitWith, UsageError, exit};
+use crate::http::ApiClient;
 use crate::output;
+use crate::output::curl as dry_run;
 use crate::settings::{Settings, validate_object_id};
-use crate::wait::{Scope, Timing};
-use crate::{fleet, wait};
 use anyhow::Result;
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -16,10 +22,10 @@ pub async fn execute(cli: Cli) -> Result<()> {
     // Completions and the manual depend on no setting, so a broken environment cannot stop them.
     match &cli.command {
         Command::Completions(args) => {
-            crate::help::write_completions(args.shell, &mut io::stdout().lock());
+            crate::cli::help::write_completions(args.shell, &mut io::stdout().lock());
             return Ok(());
         }
-        Command::Man => return Ok(crate::help::write_man(&mut io::stdout().lock())?),
+        Command::Man => return Ok(crate::cli::help::write_man(&mut io::stdout().lock())?),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -39,8 +45,8 @@ fn config_show(settings: &Settings) -> Result<()> {
     if settings.presentation.quiet {
         return Err(UsageError("-q prints ids, and `config show` has none".into()).into());
     }
-    let flag_given = crate::config_show::flags_from_command_line();
-    let rows = crate::config_show::rows(settings, &flag_given);
+    let flag_given = crate::commands::config_show::flags_from_command_line();
+    let rows = crate::commands::config_show::rows(settings, &flag_given);
     output::print_config(settings, &rows)
 }
 
