@@ -4,44 +4,106 @@
 //! error carries one of the types below, and [`exit_code`] finds it in the chain. Keeping the
 //! whole mapping here means the README's exit-code table has exactly one place to match.
 
+use crate::escape::printable_snippet;
 use std::fmt;
 
-/// Exit codes, as documented in the README and in `--help`.
-pub mod exit {
-    pub const SUCCESS: u8 = 0;
+/// Every exit code the tool can end with: its number and the line `--help` and the manual print
+/// for it. The README's table lists the same codes; a test compares them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success,
     /// Anything not covered below (for example a local I/O error).
-    pub const FAILURE: u8 = 1;
+    Failure,
     /// Bad command line or input, caught before any request.
-    pub const USAGE: u8 = 2;
+    Usage,
     /// 401 or 403: keys, access list or role.
-    pub const AUTH: u8 = 3;
+    Auth,
     /// 404: project or endpoint not found.
-    pub const NOT_FOUND: u8 = 4;
+    NotFound,
     /// Any other 4xx from Atlas.
-    pub const API: u8 = 5;
+    Api,
     /// 5xx, timeout, connection failure, or a response that is not what the API promises.
-    pub const SERVER: u8 = 6;
+    Server,
     /// A wait reached its `--timeout`.
-    pub const WAIT_TIMEOUT: u8 = 7;
+    WaitTimeout,
     /// An endpoint ended in FAILED.
-    pub const ENDPOINT_FAILED: u8 = 8;
+    EndpointFailed,
     /// Interrupted by Ctrl-C.
-    pub const INTERRUPTED: u8 = 130;
+    Interrupted,
 }
 
-/// The text appended to `--help`; kept next to the constants so the two cannot drift apart.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    any other error (for example a local file could not be written)
-  2    usage error or bad input, caught before any request
-  3    authentication or permission (HTTP 401, 403)
-  4    not found (HTTP 404)
-  5    any other API error (HTTP 4xx)
-  6    server or network failure (HTTP 5xx, timeout, connection, unreadable response)
-  7    a wait timed out
-  8    an endpoint ended FAILED
-  130  interrupted (Ctrl-C)";
+impl ExitCode {
+    /// In the order the help text lists them.
+    pub const ALL: [ExitCode; 10] = [
+        ExitCode::Success,
+        ExitCode::Failure,
+        ExitCode::Usage,
+        ExitCode::Auth,
+        ExitCode::NotFound,
+        ExitCode::Api,
+        ExitCode::Server,
+        ExitCode::WaitTimeout,
+        ExitCode::EndpointFailed,
+        ExitCode::Interrupted,
+    ];
+
+    pub const fn number(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::Usage => 2,
+            ExitCode::Auth => 3,
+            ExitCode::NotFound => 4,
+            ExitCode::Api => 5,
+            ExitCode::Server => 6,
+            ExitCode::WaitTimeout => 7,
+            ExitCode::EndpointFailed => 8,
+            ExitCode::Interrupted => 130,
+        }
+    }
+
+    /// What the code means, as `--help` says it.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Success => "success",
+            ExitCode::Failure => "any other error (for example a local file could not be written)",
+            ExitCode::Usage => "usage error or bad input, caught before any request",
+            ExitCode::Auth => "authentication or permission (HTTP 401, 403)",
+            ExitCode::NotFound => "not found (HTTP 404)",
+            ExitCode::Api => "any other API error (HTTP 4xx)",
+            ExitCode::Server => {
+                "server or network failure (HTTP 5xx, timeout, connection, unreadable response)"
+            }
+            ExitCode::WaitTimeout => "a wait timed out",
+            ExitCode::EndpointFailed => "an endpoint ended FAILED",
+            ExitCode::Interrupted => "interrupted (Ctrl-C)",
+        }
+    }
+
+    /// The "Exit codes:" block of `--help` and the manual.
+    pub fn help_text() -> String {
+        let mut text = String::from("Exit codes:");
+        for code in ExitCode::ALL {
+            text.push_str(&format!("\n  {:<4} {}", code.number(), code.meaning()));
+        }
+        text
+    }
+}
+
+/// The numbers of [`ExitCode`], for code that compares or stores them as `u8`.
+pub mod exit {
+    use super::ExitCode;
+    pub const SUCCESS: u8 = ExitCode::Success.number();
+    pub const FAILURE: u8 = ExitCode::Failure.number();
+    pub const USAGE: u8 = ExitCode::Usage.number();
+    pub const AUTH: u8 = ExitCode::Auth.number();
+    pub const NOT_FOUND: u8 = ExitCode::NotFound.number();
+    pub const API: u8 = ExitCode::Api.number();
+    pub const SERVER: u8 = ExitCode::Server.number();
+    pub const WAIT_TIMEOUT: u8 = ExitCode::WaitTimeout.number();
+    pub const ENDPOINT_FAILED: u8 = ExitCode::EndpointFailed.number();
+    pub const INTERRUPTED: u8 = ExitCode::Interrupted.number();
+}
 
 /// Bad input: a flag, an environment variable or a file the user must fix. Exit 2.
 #[derive(Debug)]
@@ -204,52 +266,6 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     exit::FAILURE
 }
 
-/// Makes the first bytes of a body safe to print: control characters (and the invisible
-/// characters that reorder or hide text) escaped, length capped.
-pub fn printable_snippet(body: &[u8], max_chars: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        if n == max_chars {
-            out.push('…');
-            break;
-        }
-        push_printable(&mut out, c);
-    }
-    out
-}
-
-/// Server text made safe for a terminal, a table cell or a tab-separated line: control and
-/// invisible formatting characters escaped, nothing cut.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_printable(&mut out, c);
-    }
-    out
-}
-
-fn push_printable(out: &mut String, c: char) {
-    if c.is_control() || is_invisible_format_char(c) {
-        out.extend(c.escape_default());
-    } else {
-        out.push(c);
-    }
-}
-
-/// Zero-width characters, bidirectional overrides and the byte-order mark: printed raw they can
-/// make a message read differently from what it says.
-fn is_invisible_format_char(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}'
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,12 +282,11 @@ mod tests {
     }
 
     #[test]
-    fn printable_escapes_terminal_controls_and_tabs() {
-        assert_eq!(
-            printable("ok\tA\x1b[2J\u{202e}"),
-            "ok\\tA\\u{1b}[2J\\u{202e}"
-        );
-        assert_eq!(printable("US_EAST_1"), "US_EAST_1");
+    fn help_lists_every_code_once_in_order() {
+        let text = ExitCode::help_text();
+        assert!(text.starts_with("Exit codes:\n  0    success\n"), "{text}");
+        assert!(text.ends_with("\n  130  interrupted (Ctrl-C)"), "{text}");
+        assert_eq!(text.lines().count(), ExitCode::ALL.len() + 1);
     }
 
     #[test]
@@ -284,20 +299,6 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("plain")), 1);
         let wrapped = anyhow::Error::new(UsageError("x".into())).context("while parsing");
         assert_eq!(exit_code(&wrapped), 2);
-    }
-
-    #[test]
-    fn snippets_escape_control_characters() {
-        assert_eq!(
-            printable_snippet(b"<html>\n\x1b[31m", 100),
-            "<html>\\n\\u{1b}[31m"
-        );
-        assert_eq!(printable_snippet(b"abcdef", 3), "abc…");
-        assert_eq!(
-            printable_snippet("a\u{202e}b\u{200b}".as_bytes(), 10),
-            "a\\u{202e}b\\u{200b}"
-        );
-        assert_eq!(printable_snippet(b"\xff\x00", 10), "\u{fffd}\\u{0}");
     }
 
     #[test]

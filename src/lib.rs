@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod errors;
+pub mod escape;
 pub mod http;
 pub mod interrupt;
 pub mod output;
@@ -17,14 +18,29 @@ pub mod settings;
 
 use std::io::{IsTerminal, Write};
 
-/// Runs one parsed command line to completion on a single-threaded runtime: the tool's
+/// Runs one parsed command line to completion: completions and the manual first (they depend
+/// on no setting), then settings and the command's plan (bad input stops here, before any
+/// request), then the command on a single-threaded runtime, then its output. The tool's
 /// concurrency is a handful of HTTP requests, which one thread drives easily.
 ///
 /// Ctrl-C is raced against the command: whatever is in flight is dropped and the run ends with
 /// exit code 130. Output is written synchronously between awaits, so an interruption never
 /// leaves half a line behind. Commands that must report what they did before stopping (creates,
 /// waits) take Ctrl-C over through [`interrupt::Interrupts`], and the race then leaves it to them.
-pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
+    let cli::Parsed { cli, typed_flags } = parsed;
+    match &cli.command {
+        cli::Command::Completions(args) => {
+            return Ok(cli::help::write_completions(
+                args.shell,
+                &mut std::io::stdout().lock(),
+            )?);
+        }
+        cli::Command::Man => return Ok(cli::help::write_man(&mut std::io::stdout().lock())?),
+        _ => {}
+    }
+    let settings = settings::Settings::resolve(&cli.global, typed_flags)?;
+    let plan = settings::Plan::resolve(&cli.command, &settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -39,6 +55,11 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
                     Err(_) => std::future::pending::<()>().await,
                 }
             }
+        };
+        let command = async {
+            let mut progress = output::progress::StderrProgress::default();
+            let done = commands::execute(&settings, &plan, &mut progress).await?;
+            output::show(&settings, done)
         };
         // Biased: the handler is installed by the first poll of `interrupted`, which must come
         // before the command starts (a prompt on a blocking thread could otherwise be answered
@@ -56,7 +77,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 }
                 .into())
             }
-            result = commands::execute(cli) => result,
+            result = command => result,
         }
     });
     // A blocking task (a confirmation prompt waiting on the terminal) must not keep an

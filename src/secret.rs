@@ -27,6 +27,16 @@ impl Secret {
     }
 }
 
+/// Lets clap parse `--private-key` and `--client-secret` straight into a `Secret`, so the value
+/// is masked from the moment it is read.
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret::new(value))
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(MASK)

@@ -4,9 +4,13 @@
 //! Atlas sent, and fields or status values Atlas adds later must pass through untouched.
 //! [`EndpointView`] reads the few fields a table shows, leniently.
 
-use crate::errors::{TransportError, printable, printable_snippet};
+use crate::errors::TransportError;
+use crate::escape::{printable, printable_snippet};
+pub mod request;
+
+pub use request::PlannedRequest;
+
 use crate::http::{ApiClient, ApiResponse};
-use crate::output::curl::PlannedRequest;
 use crate::regions::Provider;
 use anyhow::Result;
 use reqwest::Method;
@@ -16,6 +20,13 @@ use serde_json::{Map, Value};
 pub const ITEMS_PER_PAGE: usize = 500;
 /// A server that keeps saying "there is more" cannot keep us looping forever.
 const MAX_PAGES: usize = 10_000;
+
+/// The project and provider some endpoints belong to, and the client that reaches them.
+pub struct Scope<'a> {
+    pub client: &'a ApiClient,
+    pub project_id: &'a str,
+    pub provider: Provider,
+}
 
 /// One endpoint as the API returned it, with the exact body text when it came alone.
 #[derive(Debug, Clone)]
@@ -30,6 +41,16 @@ pub struct RawEndpoint {
 pub struct EndpointList {
     pub results: Vec<Value>,
     pub total_count: Option<u64>,
+}
+
+impl EndpointList {
+    /// The endpoint a region already has, in any status but DELETING (first in list order).
+    pub fn existing_in(&self, region: &str) -> Option<&Map<String, Value>> {
+        self.results.iter().filter_map(Value::as_object).find(|e| {
+            e.get("regionName").and_then(Value::as_str) == Some(region)
+                && e.get("status").and_then(Value::as_str) != Some("DELETING")
+        })
+    }
 }
 
 fn collection_path(project_id: &str, provider: Provider) -> String {

@@ -26,7 +26,6 @@
 
 use crate::auth::digest::{DigestAlgorithm, DigestChallenge};
 use crate::auth::private_file::{self, unix_now};
-use crate::settings::sources::Env;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, TryLockError};
 use std::io::{self, Read};
@@ -48,16 +47,6 @@ const FORMAT: u32 = 1;
 const QOP: &str = "auth";
 /// A clock that moved backwards by more than this makes an entry untrustworthy.
 const CLOCK_SKEW: u64 = 60;
-
-/// Where challenge caches live: `challenges/` next to the service-account token cache
-/// (`$XDG_CACHE_HOME/atlas-ear/challenges` on Linux). `None` with `--no-cache`, or when no cache
-/// directory is known (then every process simply fetches its own challenge).
-pub fn cache_dir(env: &Env, no_cache: bool) -> Option<PathBuf> {
-    if no_cache {
-        return None;
-    }
-    crate::auth::token::cache_dir(env).map(|tokens| tokens.with_file_name("challenges"))
-}
 
 /// The cache file of one (base URL, public key).
 #[derive(Debug, Clone)]

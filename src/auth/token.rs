@@ -9,7 +9,6 @@
 
 use crate::auth::private_file;
 use crate::secret::Secret;
-use crate::settings::sources::Env;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -54,7 +53,7 @@ impl AccessToken {
         {
             return Err(format!(
                 "the token endpoint answered token_type '{}', not Bearer",
-                crate::errors::printable_snippet(kind.as_bytes(), 20)
+                crate::escape::printable_snippet(kind.as_bytes(), 20)
             ));
         }
         let lifetime = answer.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS);
@@ -84,22 +83,6 @@ impl AccessToken {
 }
 
 pub use crate::auth::private_file::unix_now;
-
-/// Where cached tokens live: `$XDG_CACHE_HOME/atlas-ear/tokens`, else
-/// `~/.cache/atlas-ear/tokens`; `~/Library/Caches/atlas-ear/tokens` on macOS and
-/// `%LOCALAPPDATA%\atlas-ear\tokens` on Windows.
-pub fn cache_dir(env: &Env) -> Option<PathBuf> {
-    let home = || env.absolute_path("HOME").or_else(dirs::home_dir);
-    let base = if cfg!(target_os = "macos") {
-        home().map(|h| h.join("Library").join("Caches"))
-    } else if cfg!(windows) {
-        env.absolute_path("LOCALAPPDATA").or_else(dirs::cache_dir)
-    } else {
-        env.absolute_path("XDG_CACHE_HOME")
-            .or_else(|| home().map(|h| h.join(".cache")))
-    };
-    base.map(|dir| dir.join("atlas-ear").join("tokens"))
-}
 
 /// One cache file: the token for one base URL and client id.
 pub struct TokenCache {
@@ -324,19 +307,5 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(cache.load().unwrap().value.expose(), "tok2");
-    }
-
-    #[test]
-    fn cache_dir_follows_xdg() {
-        if cfg!(any(target_os = "macos", windows)) {
-            return;
-        }
-        let env = Env::from_pairs([("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]);
-        assert_eq!(cache_dir(&env), Some(PathBuf::from("/c/atlas-ear/tokens")));
-        let env = Env::from_pairs([("HOME", "/h")]);
-        assert_eq!(
-            cache_dir(&env),
-            Some(PathBuf::from("/h/.cache/atlas-ear/tokens"))
-        );
     }
 }

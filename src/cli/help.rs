@@ -4,8 +4,9 @@
 //! Examples are attached here, by command name, rather than as attributes in `cli.rs`, so
 //! the flag definitions stay short; a test checks that no command is left without them.
 
-use crate::cli::Cli;
-use clap::{CommandFactory, FromArgMatches};
+use crate::cli::{Cli, Parsed};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use std::io::{self, Write};
 
 const TOP_EXAMPLES: &str = "\
@@ -142,15 +143,55 @@ fn all_subcommands(cmd: &clap::Command) -> Vec<(String, &clap::Command)> {
 }
 
 /// Parses the process's arguments; on a usage error or `--help` prints and exits as clap does.
-pub fn parse() -> Cli {
+pub fn parse() -> Parsed {
     let mut cmd = command();
     let matches = cmd.get_matches_mut();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit());
+    Parsed {
+        cli,
+        typed_flags: typed_flags(&matches),
+    }
 }
 
-/// `atlas-ear completions <shell>`.
-pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) {
-    clap_complete::generate(shell, &mut command(), "atlas-ear", out);
+/// Parses `args` as the process's arguments would be, for tests; errors are returned.
+pub fn try_parse_from<I, T>(args: I) -> Result<Parsed, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    Ok(Parsed {
+        cli: Cli::from_arg_matches(&matches)?,
+        typed_flags: typed_flags(&matches),
+    })
+}
+
+/// The ids of the arguments typed on the command line, at any level of subcommand: clap
+/// records whether each value came from the command line or from a default.
+fn typed_flags(matches: &ArgMatches) -> Vec<String> {
+    let mut typed: Vec<String> = Vec::new();
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        for id in m.ids() {
+            let id = id.as_str();
+            if m.value_source(id) == Some(ValueSource::CommandLine)
+                && !typed.iter().any(|t| t == id)
+            {
+                typed.push(id.to_string());
+            }
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    typed
+}
+
+/// `atlas-ear completions <shell>`. The script is generated in memory first: the generator
+/// panics when its writer fails, and a closed pipe must be an ordinary, quiet error instead.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io::Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "atlas-ear", &mut script);
+    out.write_all(&script)?;
+    out.flush()
 }
 
 /// `atlas-ear man`: one page with the options, a section per command (options and examples),

@@ -1,30 +1,26 @@
 //! The command-line surface: every flag, as clap sees it. Doc comments here are the `--help` text.
 //!
-//! Nothing is validated here beyond what clap does; `settings.rs` turns these raw values into a
-//! checked `Settings` before any request is made.
+//! Nothing is validated here beyond what clap does; `settings/` turns these raw values into a
+//! checked `Settings` and a per-command `Plan` before any request is made, and no module above
+//! `settings/` sees a type from here. This module imports nothing from the crate but the floor's
+//! `ExitCode` (for the help text) and `Secret` (so a key typed as a flag is masked from its
+//! first byte).
+
+pub mod defaults;
+pub mod environment;
 pub mod help;
 
-use crate::errors::EXIT_CODES_HELP;
-use crate::regions::Provider;
+use crate::errors::ExitCode;
+use crate::secret::Secret;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const ENVIRONMENT_HELP: &str = "\
-Environment (a flag beats its variable; a variable beats the Atlas CLI profile):
-  MONGODB_ATLAS_PUBLIC_API_KEY   public API key (--public-key)
-  MONGODB_ATLAS_PRIVATE_API_KEY  private API key (--private-key)
-  MONGODB_ATLAS_CLIENT_ID        service account client id (--client-id)
-  MONGODB_ATLAS_CLIENT_SECRET    service account client secret (--client-secret)
-  MONGODB_ATLAS_PROJECT_ID       project id (--project-id)
-  MONGODB_ATLAS_OPS_MANAGER_URL  API host (--base-url)
-  MONGODB_ATLAS_BASE_URL         API host, e.g. http://127.0.0.1:8080 for the emulator
-  MONGODB_ATLAS_PROFILE          Atlas CLI profile to read (--profile)
-  NO_COLOR                       if set and not empty: no colour (unless --color always)
-  CLICOLOR_FORCE                 if set and not 0: colour even when stdout is not a terminal
-  COLUMNS                        width tables fit on a terminal (default: the terminal's)
-  The Terraform provider's MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY
-  work too. Where two names exist, the Atlas CLI's wins: MONGODB_ATLAS_*_API_KEY
-  over MONGODB_ATLAS_*_KEY, MONGODB_ATLAS_OPS_MANAGER_URL over MONGODB_ATLAS_BASE_URL.
-`atlas-ear config show` prints every resolved setting and where it came from.";
+/// The parsed command line and which of its flags were typed (rather than defaulted).
+#[derive(Debug)]
+pub struct Parsed {
+    pub cli: Cli,
+    /// Argument ids whose value came from the command line.
+    pub typed_flags: Vec<String>,
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,7 +40,7 @@ pub struct Cli {
 
 /// The text after the top-level help: where settings come from and what exit codes mean.
 fn help_footer() -> String {
-    format!("{ENVIRONMENT_HELP}\n\n{EXIT_CODES_HELP}")
+    format!("{}\n\n{}", environment::help_text(), ExitCode::help_text())
 }
 
 /// Options every command accepts, before or after the subcommand name.
@@ -55,8 +51,8 @@ pub struct GlobalArgs {
     pub project_id: Option<String>,
 
     /// Cloud provider whose key store the endpoints reach.
-    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = Provider::Aws)]
-    pub provider: Provider,
+    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = ProviderArg::Aws)]
+    pub provider: ProviderArg,
 
     /// Public API key (the digest user name) [env: MONGODB_ATLAS_PUBLIC_API_KEY].
     #[arg(long, global = true, value_name = "KEY")]
@@ -65,7 +61,7 @@ pub struct GlobalArgs {
     /// Private API key. Prefer the environment variable: a flag is visible to other local users
     /// [env: MONGODB_ATLAS_PRIVATE_API_KEY].
     #[arg(long, global = true, value_name = "KEY")]
-    pub private_key: Option<String>,
+    pub private_key: Option<Secret>,
 
     /// Service account client id, used instead of an API key [env: MONGODB_ATLAS_CLIENT_ID].
     #[arg(long, global = true, value_name = "ID")]
@@ -74,7 +70,7 @@ pub struct GlobalArgs {
     /// Service account client secret. Prefer the environment variable: a flag is visible to
     /// other local users [env: MONGODB_ATLAS_CLIENT_SECRET].
     #[arg(long, global = true, value_name = "SECRET")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
 
     /// Atlas CLI profile to read from its config.toml [env: MONGODB_ATLAS_PROFILE] [default: default].
     #[arg(short = 'P', long, global = true, value_name = "NAME")]
@@ -92,17 +88,17 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        default_value = "2023-01-01",
+        default_value = defaults::API_VERSION,
         value_name = "YYYY-MM-DD"
     )]
     pub api_version: String,
 
     /// Output format [default: table].
     #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
-    pub output: Option<OutputFormat>,
+    pub output: Option<OutputArg>,
 
     #[command(flatten)]
-    pub presentation: crate::settings::presentation::PresentationArgs,
+    pub presentation: PresentationArgs,
 
     /// Print the request(s) as curl command lines instead of sending them (keys as placeholders).
     #[arg(long, global = true)]
@@ -112,14 +108,14 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        default_value_t = crate::http::DEFAULT_RETRIES,
+        default_value_t = defaults::RETRIES,
         value_name = "N",
-        value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::http::retry::MAX_RETRIES))
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(defaults::MAX_RETRIES))
     )]
     pub retries: u32,
 
     /// Time limit for each HTTP request, e.g. 30s or 2m (a wait's --timeout is separate).
-    #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
+    #[arg(long, global = true, default_value = defaults::REQUEST_TIMEOUT, value_name = "DURATION")]
     pub request_timeout: String,
 
     /// Do not read or write the digest challenge cache, so this run pays its own handshake (one
@@ -133,14 +129,49 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+/// `--provider`: whose key store the endpoints reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub enum ProviderArg {
+    Aws,
+    Azure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
     /// Bordered table for people; statuses coloured on a terminal.
     Table,
     /// The API's JSON, unchanged.
     Json,
     /// Tab-separated, no borders, for cut and awk.
     Plain,
+}
+
+/// How results look beyond their format; resolved in `settings/presentation.rs`.
+#[derive(Debug, Args)]
+pub struct PresentationArgs {
+    /// Print only endpoint ids, one per line (region names for `regions`), for `$(...)`.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Leave out the header line of `-o plain` (and the header row of a table).
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+
+    /// Filter the JSON output with a jq expression (implies -o json); strings print unquoted.
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Colour statuses: auto = only on a terminal, and never under NO_COLOR (CLICOLOR_FORCE=1
+    /// forces it).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,7 +254,7 @@ pub struct WaitTiming {
 
 /// What `wait` waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WaitGoal {
+pub enum GoalArg {
     /// ACTIVE or PENDING_ACCEPTANCE (success), or FAILED (failure).
     Settled,
     /// ACTIVE only (FAILED is a failure).
@@ -239,8 +270,8 @@ pub struct WaitArgs {
     pub endpoint_ids: Vec<String>,
 
     /// The state to wait for.
-    #[arg(long = "for", value_enum, default_value_t = WaitGoal::Settled, value_name = "STATE")]
-    pub goal: WaitGoal,
+    #[arg(long = "for", value_enum, default_value_t = GoalArg::Settled, value_name = "STATE")]
+    pub goal: GoalArg,
 
     #[command(flatten)]
     pub timing: WaitTiming,

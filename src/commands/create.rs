@@ -7,35 +7,38 @@
 //! are listed once to find out whether it was created. Ctrl-C stops sending; requests already in
 //! flight are allowed to finish so that every endpoint created is printed.
 
-use crate::api::{self, RawEndpoint};
-use crate::cli::{CreateArgs, WaitGoal};
-use crate::commands::outcome::{Outcome, Problem, Reason, Target};
+use crate::api::{self, EndpointList, RawEndpoint, Scope};
+use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
+use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{failed_problem, failure_reason};
 use crate::commands::unknown_outcome::{find_out, outcome_is_known};
-use crate::commands::wait::{Scope, Timing, wait_until};
+use crate::commands::wait::wait_until;
+use crate::commands::{Done, dry_run};
 use crate::errors::exit;
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
-use crate::output::report::{self, Shape};
-use crate::settings::Settings;
-use crate::settings::region_list::resolve_regions;
+use crate::settings::{CreatePlan, Settings, WaitGoal};
 use anyhow::Result;
 use futures_util::{StreamExt, stream};
-use serde_json::Value;
 use std::cell::{Cell, RefCell};
-use std::io::Write;
 
 /// Create requests in flight at once, after the first one.
 pub const CREATES_IN_FLIGHT: usize = 4;
 
-/// `atlas-ear create --region ...`: create, optionally wait, print every outcome.
-pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()> {
+/// `--skip-existing` lists before it creates.
+pub const SKIP_EXISTING_NOTE: &str = "--skip-existing: the list comes first (every page, as `list` reads them), and a region\nthat already has an endpoint in any status but DELETING is not sent.";
+/// What `create --wait` adds after the POSTs; the ids are only known from their answers.
+pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls each new endpoint with GET .../privateEndpoints/{ENDPOINT-ID}\n(as `get` does) every --interval, the first sooner, until it is settled or --timeout passes.";
+
+/// `atlas-ear create --region ...`: create, optionally wait, report every outcome.
+pub async fn run(
+    settings: &Settings,
+    plan: &CreatePlan,
+    progress: &mut dyn ProgressSink,
+) -> Result<Done> {
     let project_id = settings.project_id()?;
-    let regions = resolve_regions(settings.provider, &args.region, args.allow_unknown_region)?;
-    let timing = Timing::resolve(&args.timing, args.wait)?;
     if settings.dry_run {
-        let (skip, wait) = (args.skip_existing, args.wait);
-        return crate::output::curl::print_create(settings, project_id, &regions, skip, wait);
+        return Ok(planned(settings, project_id, plan));
     }
     let client = ApiClient::new(settings)?;
     let scope = Scope {
@@ -44,21 +47,55 @@ pub async fn create_command(settings: &Settings, args: &CreateArgs) -> Result<()
         provider: settings.provider,
     };
     let mut interrupts = Interrupts::listen();
-    let (mut outcomes, mut interrupted) =
-        create_in_regions(&scope, &regions, args.skip_existing, &mut interrupts).await?;
-    if args.wait && !interrupted {
+    let (mut outcomes, mut interrupted) = create_in_regions(
+        &scope,
+        &plan.regions,
+        plan.skip_existing,
+        &mut interrupts,
+        progress,
+    )
+    .await?;
+    if let Some(timing) = &plan.wait
+        && !interrupted
+    {
         interrupted = wait_until(
             &scope,
             WaitGoal::Settled,
-            &timing,
+            timing,
             false,
             &mut outcomes,
             &mut interrupts,
+            progress,
         )
         .await;
     }
     let shape = Shape::for_targets(outcomes.len(), true, false);
-    report::finish(settings, &outcomes, shape, interrupted)
+    Ok(Done::Report(Report {
+        outcomes,
+        shape,
+        interrupted,
+    }))
+}
+
+/// `create --dry-run`: the list of `--skip-existing` (first page), then one POST per region.
+fn planned(settings: &Settings, project_id: &str, plan: &CreatePlan) -> Done {
+    let provider = settings.provider;
+    let mut requests = Vec::new();
+    let mut notes = Vec::new();
+    if plan.skip_existing {
+        requests.push(api::list_page_request(project_id, provider, 1));
+        notes.push(SKIP_EXISTING_NOTE);
+    }
+    requests.extend(
+        plan.regions
+            .iter()
+            .map(|region| api::create_request(project_id, provider, region)),
+    );
+    if plan.wait.is_some() {
+        notes.push(CREATE_WAIT_NOTE);
+    }
+    let note = notes.join("\n");
+    dry_run(requests, (!note.is_empty()).then_some(note.as_str()))
 }
 
 /// Creates one endpoint per region and says what became of each, in the order given. Fails
@@ -68,6 +105,7 @@ pub async fn create_in_regions(
     regions: &[String],
     skip_existing: bool,
     interrupts: &mut Interrupts,
+    progress: &mut dyn ProgressSink,
 ) -> Result<(Vec<Outcome>, bool)> {
     let mut outcomes: Vec<Outcome> = regions
         .iter()
@@ -81,7 +119,7 @@ pub async fn create_in_regions(
                 return Ok((outcomes, true));
             }
         };
-        mark_existing(&mut outcomes, &listed.results);
+        mark_existing(&mut outcomes, &listed);
     }
     let to_create: Vec<(usize, String)> = outcomes
         .iter()
@@ -89,7 +127,7 @@ pub async fn create_in_regions(
         .filter(|(_, o)| !o.existing)
         .map(|(i, o)| (i, o.target.name().to_string()))
         .collect();
-    let (answers, mut interrupted) = send_creates(scope, &to_create, interrupts).await;
+    let (answers, mut interrupted) = send_creates(scope, &to_create, interrupts, progress).await;
     let mut unknown: Vec<(usize, anyhow::Error)> = Vec::new();
     for (index, sent) in answers {
         let outcome = &mut outcomes[index];
@@ -131,19 +169,11 @@ fn mark_all(outcomes: &mut [Outcome], reason: Reason, why: &str) {
     }
 }
 
-/// The endpoint a region already has, in any status but DELETING (first in list order).
-pub(crate) fn existing_in_region<'a>(listed: &'a [Value], region: &str) -> Option<&'a Value> {
-    listed.iter().find(|e| {
-        e.get("regionName").and_then(Value::as_str) == Some(region)
-            && e.get("status").and_then(Value::as_str) != Some("DELETING")
-    })
-}
-
 /// `--skip-existing`: regions that already have an endpoint are reported, not created. Such a
 /// region succeeds unless its endpoint is FAILED.
-fn mark_existing(outcomes: &mut [Outcome], listed: &[Value]) {
+fn mark_existing(outcomes: &mut [Outcome], listed: &EndpointList) {
     for outcome in outcomes {
-        let Some(Value::Object(found)) = existing_in_region(listed, outcome.target.name()) else {
+        let Some(found) = listed.existing_in(outcome.target.name()) else {
             continue;
         };
         outcome.existing = true;
@@ -183,6 +213,7 @@ async fn send_creates(
     scope: &Scope<'_>,
     to_create: &[(usize, String)],
     interrupts: &mut Interrupts,
+    progress: &mut dyn ProgressSink,
 ) -> (Vec<(usize, Request)>, bool) {
     let stopped = Cell::new(false);
     let started: RefCell<Vec<usize>> = RefCell::new(Vec::new());
@@ -218,10 +249,9 @@ async fn send_creates(
                     let in_flight = started.borrow().len().saturating_sub(
                         answers.iter().filter(|(_, s)| matches!(s, Request::Answered(_))).count(),
                     );
-                    let _ = writeln!(
-                        std::io::stderr(),
+                    progress.note(&format!(
                         "interrupted: sending nothing more; waiting for {in_flight} request(s) in flight to learn what they created (Ctrl-C again to stop now)"
-                    );
+                    ));
                 }
             }
         }
@@ -247,11 +277,14 @@ mod tests {
 
     #[test]
     fn existing_ignores_deleting_and_failed_existing_is_a_failure() {
-        let listed = vec![
-            json!({"id": "a", "regionName": "US_EAST_1", "status": "DELETING"}),
-            json!({"id": "b", "regionName": "EU_WEST_1", "status": "PENDING_RECREATION"}),
-            json!({"id": "c", "regionName": "AP_SOUTH_1", "status": "FAILED", "errorMessage": "no quota"}),
-        ];
+        let listed = EndpointList {
+            results: vec![
+                json!({"id": "a", "regionName": "US_EAST_1", "status": "DELETING"}),
+                json!({"id": "b", "regionName": "EU_WEST_1", "status": "PENDING_RECREATION"}),
+                json!({"id": "c", "regionName": "AP_SOUTH_1", "status": "FAILED", "errorMessage": "no quota"}),
+            ],
+            total_count: None,
+        };
         let mut outcomes: Vec<Outcome> = ["US_EAST_1", "EU_WEST_1", "AP_SOUTH_1"]
             .iter()
             .map(|r| Outcome::new(Target::Region(r.to_string())))

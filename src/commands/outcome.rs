@@ -3,7 +3,7 @@
 //! reporting can each add what they learn.
 
 use crate::api::RawEndpoint;
-use crate::errors::{ApiError, exit_code};
+use crate::errors::{ApiError, ExitWith, exit, exit_code};
 
 /// Why a target did not end well; the `reason` field of the JSON `errors` entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,4 +183,77 @@ impl Outcome {
             _ => self.target.name().to_string(),
         }
     }
+}
+
+/// What a command that handled several regions or ids hands to `output/`.
+#[derive(Debug)]
+pub struct Report {
+    pub outcomes: Vec<Outcome>,
+    pub shape: Shape,
+    /// Ctrl-C ended the command: nothing more was sent.
+    pub interrupted: bool,
+}
+
+/// Whether the user asked about one thing (print it as `get` would) or several (one document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Single,
+    /// Several targets; the flags say which optional lists the JSON document carries.
+    Many {
+        existing: bool,
+        deleted: bool,
+    },
+}
+
+impl Shape {
+    /// One target prints like `get`; several print one document with the lists named.
+    pub fn for_targets(count: usize, existing: bool, deleted: bool) -> Shape {
+        if count == 1 {
+            Shape::Single
+        } else {
+            Shape::Many { existing, deleted }
+        }
+    }
+}
+
+/// The command's final verdict: `Ok` when every target ended well; otherwise the exit code of
+/// the first failed target in the order given (130 when interrupted), with a summary message.
+pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.problem.is_some()).collect();
+    let single = outcomes.len() == 1;
+    let message = match (failed.first(), single) {
+        (None, _) if !interrupted => return Ok(()),
+        (None, _) => None,
+        (Some(first), true) => first.problem.as_ref().map(|p| p.message.clone()),
+        (Some(first), false) => Some(format!(
+            "{} of {} {}s did not succeed: {}",
+            failed.len(),
+            outcomes.len(),
+            first.target.noun(),
+            failed
+                .iter()
+                .map(|o| o.target.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    let code = if interrupted {
+        exit::INTERRUPTED
+    } else {
+        failed
+            .first()
+            .and_then(|o| o.problem.as_ref())
+            .map_or(exit::FAILURE, |p| p.exit_code)
+    };
+    let message = if interrupted {
+        let known = message.map(|m| format!(" ({m})")).unwrap_or_default();
+        format!("interrupted: nothing more was sent; everything known is printed above{known}")
+    } else {
+        message.unwrap_or_default()
+    };
+    Err(ExitWith {
+        code,
+        message: Some(message),
+    }
+    .into())
 }

@@ -3,10 +3,10 @@
 //! Atlas documents six statuses and adds values over time, so anything not known here keeps a
 //! wait going rather than ending it: a new transitional status must not look like success.
 
-use crate::cli::WaitGoal;
 use crate::commands::outcome::{Outcome, Problem, Reason};
 use crate::errors::exit;
 use crate::regions::Provider;
+use crate::settings::WaitGoal;
 
 /// What a status means for a wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,13 +3,10 @@
 //! never is; instead the provider's endpoints are listed, once for all such regions, and each
 //! region is reported as created (with a note) or as not created (a re-run is safe).
 
-use crate::api::{self, RawEndpoint};
-use crate::commands::create::existing_in_region;
+use crate::api::{self, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason};
-use crate::commands::wait::Scope;
 use crate::errors::{ApiError, AuthRejected, exit};
 use crate::interrupt::Interrupts;
-use serde_json::Value;
 
 /// A refusal Atlas stated (a 4xx, or keys rejected) leaves nothing created; anything else
 /// (no answer, a 5xx, an unreadable 2xx) may have created the endpoint.
@@ -64,8 +61,8 @@ pub async fn find_out(
                     )),
                 ));
             }
-            Some(Ok(list)) => match existing_in_region(&list.results, &region) {
-                Some(Value::Object(found)) => {
+            Some(Ok(list)) => match list.existing_in(&region) {
+                Some(found) => {
                     outcome.endpoint = Some(RawEndpoint {
                         value: found.clone(),
                         body: None,
@@ -76,7 +73,7 @@ pub async fn find_out(
                         first_line(&error)
                     ));
                 }
-                _ => {
+                None => {
                     outcome.problem = Some(Problem {
                         reason: Reason::NotCreated,
                         ..Problem::from_error(

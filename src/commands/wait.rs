@@ -5,70 +5,80 @@
 //! jittered interval between rounds (the first round sooner), a deadline, and Ctrl-C, after which
 //! nothing more is sent and the last known state of every endpoint is reported.
 
-use crate::api::{self, RawEndpoint};
-use crate::cli::{WaitArgs, WaitGoal, WaitTiming};
-use crate::commands::outcome::{Outcome, Problem, Reason, Target};
+use crate::api::{self, RawEndpoint, Scope};
+use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
+use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
-use crate::errors::{ApiError, UsageError, exit};
+use crate::commands::{Done, dry_run};
+use crate::errors::{ApiError, exit};
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
-use crate::output::progress::Progress;
-use crate::output::report::{self, Shape};
 use crate::regions::Provider;
-use crate::settings::{Settings, parse_duration, validate_object_id};
+use crate::settings::{Settings, Timing, WaitGoal, WaitPlan};
 use anyhow::Result;
 use futures_util::{Stream, StreamExt, stream};
 use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(10);
+/// `wait`: one poll of each endpoint, repeated.
+pub const WAIT_NOTE: &str = "wait polls each endpoint with this GET every --interval (the first sooner) until --for is\nreached or --timeout passes.";
 /// The first poll comes after a fifth of the interval, but never later than this.
 const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
 const POLLS_IN_FLIGHT: usize = 4;
 
-/// The project and provider the endpoints belong to, and the client that reaches them.
-pub struct Scope<'a> {
-    pub client: &'a ApiClient,
-    pub project_id: &'a str,
-    pub provider: Provider,
+fn first_delay(timing: &Timing) -> Duration {
+    (timing.interval / 5).min(FIRST_POLL_CAP)
 }
 
-/// How long and how often to poll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
-    pub timeout: Duration,
-    pub interval: Duration,
+/// The interval, 10% either way, so that many waiting clients do not poll in step.
+fn next_delay(timing: &Timing) -> Duration {
+    timing.interval.mul_f64(0.9 + 0.2 * fastrand::f64())
 }
 
-impl Timing {
-    /// Reads `--timeout` and `--interval`; they only make sense when the command waits.
-    pub fn resolve(args: &WaitTiming, waiting: bool) -> Result<Timing, UsageError> {
-        if !waiting && (args.timeout.is_some() || args.interval.is_some()) {
-            return Err(UsageError(
-                "--timeout and --interval only apply when waiting: add --wait".into(),
-            ));
-        }
-        let timeout = match &args.timeout {
-            Some(text) => parse_duration(text, "--timeout")?,
-            None => DEFAULT_TIMEOUT,
-        };
-        let interval = match &args.interval {
-            Some(text) => parse_duration(text, "--interval")?,
-            None => DEFAULT_INTERVAL,
-        };
-        Ok(Timing { timeout, interval })
+/// `atlas-ear wait ID... [--for settled|active|deleted]`.
+pub async fn run(
+    settings: &Settings,
+    plan: &WaitPlan,
+    progress: &mut dyn ProgressSink,
+) -> Result<Done> {
+    let project_id = settings.project_id()?;
+    if settings.dry_run {
+        let requests = plan
+            .endpoint_ids
+            .iter()
+            .map(|id| api::get_request(project_id, settings.provider, id))
+            .collect();
+        return Ok(dry_run(requests, Some(WAIT_NOTE)));
     }
-
-    fn first_delay(&self) -> Duration {
-        (self.interval / 5).min(FIRST_POLL_CAP)
-    }
-
-    /// The interval, 10% either way, so that many waiting clients do not poll in step.
-    fn next_delay(&self) -> Duration {
-        self.interval.mul_f64(0.9 + 0.2 * fastrand::f64())
-    }
+    let client = ApiClient::new(settings)?;
+    let scope = Scope {
+        client: &client,
+        project_id,
+        provider: settings.provider,
+    };
+    let mut interrupts = Interrupts::listen();
+    let mut outcomes: Vec<Outcome> = plan
+        .endpoint_ids
+        .iter()
+        .map(|id| Outcome::new(Target::Endpoint(id.clone())))
+        .collect();
+    let interrupted = wait_until(
+        &scope,
+        plan.goal,
+        &plan.timing,
+        true,
+        &mut outcomes,
+        &mut interrupts,
+        progress,
+    )
+    .await;
+    let shape = Shape::for_targets(outcomes.len(), false, plan.goal == WaitGoal::Deleted);
+    Ok(Done::Report(Report {
+        outcomes,
+        shape,
+        interrupted,
+    }))
 }
 
 /// Polls every outcome that has an endpoint, no problem, and is not yet where `goal` wants it,
@@ -80,24 +90,13 @@ pub async fn wait_until(
     poll_at_once: bool,
     outcomes: &mut [Outcome],
     interrupts: &mut Interrupts,
+    progress: &mut dyn ProgressSink,
 ) -> bool {
-    let mut pending: Vec<usize> = Vec::new();
-    for (index, outcome) in outcomes.iter_mut().enumerate() {
-        let id_known =
-            outcome.endpoint_id().is_some() || matches!(outcome.target, Target::Endpoint(_));
-        if outcome.problem.is_some() || outcome.gone || !id_known {
-            continue;
-        }
-        match outcome.status().map(|s| judge(goal, s)) {
-            Some(Verdict::Waiting) | None => pending.push(index),
-            Some(verdict) => conclude_one(outcome, verdict, goal, scope.provider),
-        }
-    }
+    let pending = still_pending(outcomes, goal, scope.provider);
     if pending.is_empty() {
         return false;
     }
-    let labels = pending.iter().map(|&i| outcomes[i].label()).collect();
-    let mut progress = Progress::on_stderr(labels);
+    progress.begin(pending.iter().map(|&i| outcomes[i].label()).collect());
     progress.note(&format!(
         "waiting up to {} for {} endpoint{} to be {} (polling every {})",
         humantime::format_duration(timing.timeout),
@@ -106,85 +105,142 @@ pub async fn wait_until(
         goal_words(goal),
         humantime::format_duration(timing.interval),
     ));
-    // Entry `slot` of the progress display belongs to outcome `pending_at_start[slot]`.
-    let pending_at_start = pending.clone();
-    for (slot, &index) in pending_at_start.iter().enumerate() {
+    for (slot, &index) in pending.iter().enumerate() {
         if let Some(status) = outcomes[index].status() {
             progress.status(slot, status);
         }
     }
+    let mut poll = Polling {
+        scope,
+        goal,
+        slots: pending.clone(),
+        pending,
+        progress,
+    };
     let started = Instant::now();
-    let deadline = started + timing.timeout;
-    let mut next_poll = if poll_at_once {
+    let first = if poll_at_once {
         started
     } else {
-        started + timing.first_delay()
+        started + first_delay(timing)
     };
-    let mut interrupted = false;
-    'rounds: while !pending.is_empty() {
-        tokio::select! {
-            _ = sleep_until(next_poll.min(deadline)) => {}
-            _ = interrupts.next() => { interrupted = true; break 'rounds; }
-        }
-        if Instant::now() >= deadline {
-            break;
-        }
-        let targets: Vec<(usize, String)> = pending
-            .iter()
-            .map(|&i| (i, poll_id(&outcomes[i])))
-            .collect();
-        let mut round = poll_round(scope, targets);
-        loop {
-            // Each answer is applied as it arrives, so a deadline or Ctrl-C mid-round keeps it.
-            let (index, answer) = tokio::select! {
-                next = round.next() => match next {
-                    Some(answer) => answer,
-                    None => break,
-                },
-                _ = sleep_until(deadline) => break 'rounds,
-                _ = interrupts.next() => { interrupted = true; break 'rounds; }
-            };
-            let slot = pending_at_start
-                .iter()
-                .position(|&i| i == index)
-                .unwrap_or(0);
-            if apply_poll(
-                &mut outcomes[index],
-                answer,
-                goal,
-                scope.provider,
-                slot,
-                &mut progress,
-            ) {
-                pending.retain(|&i| i != index);
-            }
-        }
-        next_poll = Instant::now() + timing.next_delay();
+    let interrupted = poll
+        .rounds(
+            outcomes,
+            timing,
+            first,
+            started + timing.timeout,
+            interrupts,
+        )
+        .await;
+    for &index in &poll.pending {
+        give_up(&mut outcomes[index], interrupted, goal, timing);
     }
-    for &index in &pending {
-        let outcome = &mut outcomes[index];
-        let last = outcome.status().unwrap_or("unknown").to_string();
-        let label = outcome.label();
-        outcome.problem = Some(if interrupted {
-            Problem::new(
-                Reason::Interrupted,
-                exit::INTERRUPTED,
-                format!("interrupted while waiting for {label}; last status {last}"),
-            )
-        } else {
-            Problem::new(
-                Reason::WaitTimeout,
-                exit::WAIT_TIMEOUT,
-                format!(
-                    "timed out after {} waiting for {label} to be {}; last status {last}",
-                    humantime::format_duration(timing.timeout),
-                    goal_words(goal)
-                ),
-            )
-        });
-    }
-    progress.finish();
+    poll.progress.finish();
     interrupted
+}
+
+/// The outcomes a wait must poll; those already where `goal` wants them are concluded here.
+fn still_pending(outcomes: &mut [Outcome], goal: WaitGoal, provider: Provider) -> Vec<usize> {
+    let mut pending = Vec::new();
+    for (index, outcome) in outcomes.iter_mut().enumerate() {
+        let id_known =
+            outcome.endpoint_id().is_some() || matches!(outcome.target, Target::Endpoint(_));
+        if outcome.problem.is_some() || outcome.gone || !id_known {
+            continue;
+        }
+        match outcome.status().map(|s| judge(goal, s)) {
+            Some(Verdict::Waiting) | None => pending.push(index),
+            Some(verdict) => conclude_one(outcome, verdict, goal, provider),
+        }
+    }
+    pending
+}
+
+/// The problem of an endpoint still pending when the wait ended.
+fn give_up(outcome: &mut Outcome, interrupted: bool, goal: WaitGoal, timing: &Timing) {
+    let last = outcome.status().unwrap_or("unknown").to_string();
+    let label = outcome.label();
+    outcome.problem = Some(if interrupted {
+        Problem::new(
+            Reason::Interrupted,
+            exit::INTERRUPTED,
+            format!("interrupted while waiting for {label}; last status {last}"),
+        )
+    } else {
+        Problem::new(
+            Reason::WaitTimeout,
+            exit::WAIT_TIMEOUT,
+            format!(
+                "timed out after {} waiting for {label} to be {}; last status {last}",
+                humantime::format_duration(timing.timeout),
+                goal_words(goal)
+            ),
+        )
+    });
+}
+
+/// One wait's polling state: which outcomes are still pending, and which progress slot each
+/// outcome has (`slots[slot]` is an index into the outcomes).
+struct Polling<'a, 'p> {
+    scope: &'a Scope<'a>,
+    goal: WaitGoal,
+    slots: Vec<usize>,
+    pending: Vec<usize>,
+    progress: &'p mut dyn ProgressSink,
+}
+
+impl Polling<'_, '_> {
+    /// Polls round after round until nothing is pending, the deadline passes or Ctrl-C comes;
+    /// true when Ctrl-C ended it.
+    async fn rounds(
+        &mut self,
+        outcomes: &mut [Outcome],
+        timing: &Timing,
+        first_poll: Instant,
+        deadline: Instant,
+        interrupts: &mut Interrupts,
+    ) -> bool {
+        let mut next_poll = first_poll;
+        while !self.pending.is_empty() {
+            tokio::select! {
+                _ = sleep_until(next_poll.min(deadline)) => {}
+                _ = interrupts.next() => return true,
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            let targets: Vec<(usize, String)> = self
+                .pending
+                .iter()
+                .map(|&i| (i, poll_id(&outcomes[i])))
+                .collect();
+            let mut round = poll_round(self.scope, targets);
+            loop {
+                // Each answer is applied as it arrives, so a deadline or Ctrl-C mid-round keeps it.
+                let (index, answer) = tokio::select! {
+                    next = round.next() => match next {
+                        Some(answer) => answer,
+                        None => break,
+                    },
+                    _ = sleep_until(deadline) => return false,
+                    _ = interrupts.next() => return true,
+                };
+                let slot = self.slots.iter().position(|&i| i == index).unwrap_or(0);
+                if apply_poll(
+                    &mut outcomes[index],
+                    answer,
+                    self.goal,
+                    self.scope.provider,
+                    slot,
+                    &mut *self.progress,
+                ) {
+                    self.pending.retain(|&i| i != index);
+                }
+            }
+            next_poll = Instant::now() + next_delay(timing);
+        }
+        false
+    }
 }
 
 fn poll_id(outcome: &Outcome) -> String {
@@ -217,7 +273,7 @@ fn apply_poll(
     goal: WaitGoal,
     provider: Provider,
     slot: usize,
-    progress: &mut Progress,
+    progress: &mut dyn ProgressSink,
 ) -> bool {
     let endpoint = match answer {
         Ok(endpoint) => endpoint,
@@ -261,101 +317,28 @@ fn apply_poll(
     true
 }
 
-/// `atlas-ear wait ID... [--for settled|active|deleted]`.
-pub async fn wait_command(settings: &Settings, args: &WaitArgs) -> Result<()> {
-    let project_id = settings.project_id()?;
-    let mut ids: Vec<&str> = Vec::new();
-    for id in &args.endpoint_ids {
-        validate_object_id(id, "ENDPOINT_ID")?;
-        if !ids.contains(&id.as_str()) {
-            ids.push(id);
-        }
-    }
-    let timing = Timing::resolve(&args.timing, true)?;
-    if settings.dry_run {
-        return crate::output::curl::print_wait(settings, project_id, &ids);
-    }
-    let client = ApiClient::new(settings)?;
-    let scope = Scope {
-        client: &client,
-        project_id,
-        provider: settings.provider,
-    };
-    let mut interrupts = Interrupts::listen();
-    let mut outcomes: Vec<Outcome> = ids
-        .iter()
-        .map(|id| Outcome::new(Target::Endpoint(id.to_string())))
-        .collect();
-    let interrupted = wait_until(
-        &scope,
-        args.goal,
-        &timing,
-        true,
-        &mut outcomes,
-        &mut interrupts,
-    )
-    .await;
-    let shape = Shape::for_targets(outcomes.len(), false, args.goal == WaitGoal::Deleted);
-    report::finish(settings, &outcomes, shape, interrupted)
-}
-
-/// The wait of `delete --wait`, after Atlas accepted the deletion request.
-pub async fn wait_for_deletion(
-    scope: &Scope<'_>,
-    endpoint_id: &str,
-    timing: &Timing,
-    settings: &Settings,
-) -> Result<()> {
-    let mut interrupts = Interrupts::listen();
-    let mut outcomes = vec![Outcome::new(Target::Endpoint(endpoint_id.to_string()))];
-    let interrupted = wait_until(
-        scope,
-        WaitGoal::Deleted,
-        timing,
-        false,
-        &mut outcomes,
-        &mut interrupts,
-    )
-    .await;
-    report::finish(settings, &outcomes, Shape::Single, interrupted)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn timing_defaults_and_rules() {
-        let none = WaitTiming::default();
-        let timing = Timing::resolve(&none, true).unwrap();
-        assert_eq!(timing.timeout, DEFAULT_TIMEOUT);
-        assert_eq!(timing.interval, DEFAULT_INTERVAL);
-        assert_eq!(timing.first_delay(), Duration::from_secs(2));
+    fn first_poll_is_sooner_and_later_ones_jittered() {
+        let timing = Timing {
+            timeout: Duration::from_secs(900),
+            interval: Duration::from_secs(10),
+        };
+        assert_eq!(first_delay(&timing), Duration::from_secs(2));
         for _ in 0..100 {
-            let d = timing.next_delay();
+            let d = next_delay(&timing);
             assert!(
                 d >= Duration::from_secs(9) && d <= Duration::from_secs(11),
                 "{d:?}"
             );
         }
-        let given = WaitTiming {
-            timeout: Some("2m".into()),
-            interval: Some("50ms".into()),
+        let quick = Timing {
+            timeout: Duration::from_secs(120),
+            interval: Duration::from_millis(50),
         };
-        let timing = Timing::resolve(&given, true).unwrap();
-        assert_eq!(timing.timeout, Duration::from_secs(120));
-        assert_eq!(timing.first_delay(), Duration::from_millis(10));
-        let err = Timing::resolve(&given, false).unwrap_err();
-        assert!(err.0.contains("--wait"), "{}", err.0);
-        let bad = WaitTiming {
-            timeout: Some("soon".into()),
-            interval: None,
-        };
-        assert!(
-            Timing::resolve(&bad, true)
-                .unwrap_err()
-                .0
-                .contains("--timeout")
-        );
+        assert_eq!(first_delay(&quick), Duration::from_millis(10));
     }
 }

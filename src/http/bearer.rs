@@ -6,17 +6,18 @@
 //! token away, fetches one new token and repeats the request once. A 401 to a token fetched
 //! just now is the answer. The digest path in `client.rs` is untouched by all of this.
 
+use super::retry_after;
 use super::{ApiClient, BodyError, RawResponse, api_error};
 use crate::auth::token::{AccessToken, TOKEN_PATH, TokenCache, unix_now};
 use crate::errors::{NetworkError, TransportError};
-use crate::http::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
+use crate::http::retry::{Attempt, Failure, RetryPolicy, retrying};
 use crate::secret::Secret;
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Why a token request failed, and whether the retry policy may look at it.
 enum TokenFailure {
@@ -187,37 +188,15 @@ impl ApiClient {
     /// nothing on the server, so 5xx and network failures are retried like a GET.
     async fn fetch_token_with_retries(&self, state: &BearerState) -> Result<AccessToken> {
         let policy = RetryPolicy::new(self.retries);
-        let mut waited = Duration::ZERO;
-        let mut attempt: u32 = 1;
-        loop {
-            let (error, failure) = match self.fetch_token(state).await {
-                Ok(token) => return Ok(token),
-                Err(TokenFailure::Final(error)) => return Err(error),
-                Err(TokenFailure::Retryable(error, failure)) => (error, failure),
-            };
-            match policy.decide(true, failure, attempt, waited, fastrand::f64()) {
-                Decision::RetryAfter(delay) => {
-                    self.trace(format_args!(
-                        "  retry {attempt}/{} of the token request in {} ms",
-                        self.retries,
-                        delay.as_millis()
-                    ));
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    attempt += 1;
-                }
-                Decision::GiveUp { why } => {
-                    if let Some(why) = why {
-                        self.trace(format_args!("  {why}"));
-                    }
-                    return Err(if attempt > 1 {
-                        error.context(format!("gave up after {attempt} attempts"))
-                    } else {
-                        error
-                    });
-                }
+        let trace = |line: std::fmt::Arguments<'_>| self.trace(line);
+        retrying(policy, true, "the token request", &trace, || async {
+            match self.fetch_token(state).await {
+                Ok(token) => Attempt::Done(Ok(token)),
+                Err(TokenFailure::Final(error)) => Attempt::Done(Err(error)),
+                Err(TokenFailure::Retryable(error, failure)) => Attempt::Failed(error, failure),
             }
-        }
+        })
+        .await
     }
 
     /// `POST {base}/api/oauth/token` with HTTP Basic client credentials.
@@ -286,10 +265,7 @@ impl ApiClient {
             };
             let failure = Failure::Status {
                 status: status.as_u16(),
-                retry_after: headers
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after),
+                retry_after: retry_after(&headers),
             };
             return Err(TokenFailure::Retryable(error, failure));
         }
@@ -312,7 +288,7 @@ mod tests {
             ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1"),
             ("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_1"),
         ]);
-        let settings = Settings::resolve_in(&cli.global, &env).unwrap();
+        let settings = Settings::resolve_in(&cli.global, &env, Vec::new()).unwrap();
         let credentials = settings.credentials().unwrap().clone();
         BearerState::for_credentials(&settings, &credentials)
             .unwrap()

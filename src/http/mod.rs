@@ -12,8 +12,9 @@ mod bearer;
 use crate::auth::challenge_cache::ChallengeCache;
 use crate::auth::challenge_slot::ChallengeSlot;
 use crate::auth::digest::{self, DigestChallenge};
-use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError, printable_snippet};
-use crate::http::retry::{Decision, Failure, RetryPolicy, parse_retry_after};
+use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError};
+use crate::escape::printable_snippet;
+use crate::http::retry::{Attempt, Failure, RetryPolicy, parse_retry_after, retrying};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
@@ -23,9 +24,6 @@ use std::time::{Duration, Instant};
 /// Largest response body read into memory; a hostile or broken server cannot make us grow past it.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default for `--request-timeout`.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-pub use crate::http::retry::DEFAULT_RETRIES;
 /// Sent with every request (set on the HTTP client, so traces name it explicitly).
 pub const USER_AGENT: &str = concat!("atlas-ear/", env!("CARGO_PKG_VERSION"));
 
@@ -115,65 +113,34 @@ impl ApiClient {
         };
         let idempotent = method == Method::GET || method == Method::DELETE;
         let policy = RetryPolicy::new(self.retries);
-        let mut waited = Duration::ZERO;
-        let mut attempt: u32 = 1;
-        loop {
-            let outcome = self
+        let trace = |line: std::fmt::Arguments<'_>| self.trace(line);
+        retrying(policy, idempotent, method.as_str(), &trace, || async {
+            let response = match self
                 .send_authenticated(&method, &url, body.as_deref())
-                .await;
-            let failure = match &outcome {
-                Ok(r) if r.status.is_success() => break outcome.map(ApiResponse::from),
-                Ok(r) => Failure::Status {
-                    status: r.status.as_u16(),
-                    retry_after: r
-                        .headers
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after),
-                },
-                Err(e) if e.is::<NetworkError>() => Failure::Network,
+                .await
+            {
+                Ok(response) => response,
+                Err(e) if e.is::<NetworkError>() => return Attempt::Failed(e, Failure::Network),
                 // Rejected keys, a refused body or redirect: retrying cannot change them.
-                Err(_) => break outcome.map(ApiResponse::from),
+                Err(e) => return Attempt::Done(Err(e)),
             };
-            match policy.decide(idempotent, failure, attempt, waited, fastrand::f64()) {
-                Decision::RetryAfter(delay) => {
-                    // The request and what went wrong are on the trace line just before.
-                    let why = match failure {
-                        Failure::Status { status, .. } => format!("HTTP {status}"),
-                        Failure::Network => "a network failure".to_string(),
-                    };
-                    self.trace(format_args!(
-                        "  retry {attempt}/{} of {method} in {} ms after {why}",
-                        self.retries,
-                        delay.as_millis()
-                    ));
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    attempt += 1;
-                }
-                Decision::GiveUp { why: reason } => {
-                    if let Some(reason) = reason {
-                        self.trace(format_args!("  {reason}"));
-                    }
-                    let error = match outcome {
-                        Ok(response) => api_error(
-                            method.as_str(),
-                            url.as_str(),
-                            response.status.as_u16(),
-                            response.content_type.as_deref(),
-                            &response.body,
-                        )
-                        .into(),
-                        Err(e) => e,
-                    };
-                    break Err(if attempt > 1 {
-                        error.context(format!("gave up after {attempt} attempts"))
-                    } else {
-                        error
-                    });
-                }
+            if response.status.is_success() {
+                return Attempt::Done(Ok(ApiResponse::from(response)));
             }
-        }
+            let failure = Failure::Status {
+                status: response.status.as_u16(),
+                retry_after: retry_after(&response.headers),
+            };
+            let error = api_error(
+                method.as_str(),
+                url.as_str(),
+                response.status.as_u16(),
+                response.content_type.as_deref(),
+                &response.body,
+            );
+            Attempt::Failed(error.into(), failure)
+        })
+        .await
     }
 
     /// Sends the request with authentication, answering digest challenges. Returns whatever
@@ -367,6 +334,14 @@ impl ApiClient {
     fn tracer(&self) -> crate::http::trace::Tracer {
         crate::http::trace::Tracer::new(self.verbose)
     }
+}
+
+/// The `Retry-After` of an answer, in seconds as Atlas sends it.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
 }
 
 /// A response before it has been judged.

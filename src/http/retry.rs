@@ -2,14 +2,12 @@
 //! wait before it, and when to give up.
 //!
 //! Kept apart from the HTTP client so every rule can be tested without a server and without
-//! sleeping, and so the README's "Reliability" section has one place to match.
+//! sleeping, and so the README's "Reliability" section has one place to match. [`retrying`] is
+//! the one loop that applies the policy, for API calls and for the token request alike.
 
+use std::fmt::Arguments;
+use std::future::Future;
 use std::time::Duration;
-
-/// Default for `--retries`: four attempts in all.
-pub const DEFAULT_RETRIES: u32 = 3;
-/// Largest `--retries` accepted: more attempts would only hammer a server that is struggling.
-pub const MAX_RETRIES: u32 = 10;
 /// The retries of one call never sleep longer than this in total, so a pipeline step stays
 /// bounded however long the server asks us to wait.
 pub const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(120);
@@ -129,6 +127,65 @@ pub fn backoff(attempt: u32, jitter: f64) -> Duration {
         0.5
     };
     step.mul_f64(0.5 + jitter)
+}
+
+/// What one attempt came to, as the retry loop sees it.
+pub enum Attempt<T> {
+    /// A success, or a failure that no retry can change (rejected keys, a refused redirect).
+    Done(anyhow::Result<T>),
+    /// A failure the policy decides about: the error to report if it gives up, and its kind.
+    Failed(anyhow::Error, Failure),
+}
+
+/// Runs `attempt` until it is done or the policy gives up, sleeping between attempts as the
+/// policy says. `what` names the request in the `-v` trace line of each retry ("GET", "the
+/// token request"); `trace` writes such lines.
+pub async fn retrying<T, F, Fut>(
+    policy: RetryPolicy,
+    idempotent: bool,
+    what: &str,
+    trace: &dyn Fn(Arguments<'_>),
+    mut attempt: F,
+) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let mut waited = Duration::ZERO;
+    let mut number: u32 = 1;
+    loop {
+        let (error, failure) = match attempt().await {
+            Attempt::Done(result) => return result,
+            Attempt::Failed(error, failure) => (error, failure),
+        };
+        match policy.decide(idempotent, failure, number, waited, fastrand::f64()) {
+            Decision::RetryAfter(delay) => {
+                // The request and what went wrong are on the trace line just before.
+                let why = match failure {
+                    Failure::Status { status, .. } => format!("HTTP {status}"),
+                    Failure::Network => "a network failure".to_string(),
+                };
+                trace(format_args!(
+                    "  retry {number}/{} of {what} in {} ms after {why}",
+                    policy.retries,
+                    delay.as_millis()
+                ));
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                number += 1;
+            }
+            Decision::GiveUp { why } => {
+                if let Some(why) = why {
+                    trace(format_args!("  {why}"));
+                }
+                return Err(if number > 1 {
+                    error.context(format!("gave up after {number} attempts"))
+                } else {
+                    error
+                });
+            }
+        }
+    }
 }
 
 fn round_to_millis(d: Duration) -> Duration {

@@ -1,70 +1,16 @@
-//! A request described before it is sent, and `--dry-run`, which prints it as a curl command
-//! in the style of the Atlas documentation instead of sending it.
+//! `--dry-run`: the requests a command would send, printed as curl commands in the style of the
+//! Atlas documentation instead of being sent.
 //!
-//! Commands build a [`PlannedRequest`]; the same value is either sent through the one
-//! `ApiClient` or printed, so the printed command cannot drift from what the tool would send.
+//! The API layer builds each [`PlannedRequest`]; the same value is either sent through the one
+//! `ApiClient` or printed here, so the printed command cannot drift from what would be sent.
 //! The keys are always the documentation's `{PUBLIC-KEY}:{PRIVATE-KEY}` placeholders (for a
 //! service account `{CLIENT-ID}:{CLIENT-SECRET}` and `{ACCESS-TOKEN}`): a dry run never prints
 //! a secret, and works without keys at all.
 
-use crate::http::{ApiClient, ApiResponse};
+use crate::api::PlannedRequest;
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
-use reqwest::Method;
 use std::io::{self, Write};
-
-/// Said before the first page's request: `list` walks pages by number, not by `next` link.
-pub const LIST_NOTE: &str = "list reads every page; this is the first. Further pages repeat it with pageNum=2, 3, ...\nuntil a page has fewer than itemsPerPage results or no \"next\" link.";
-/// `regions` is answered from the built-in lists.
-pub const REGIONS_NOTE: &str = "regions sends no request: the region lists are built in.";
-/// `--skip-existing` lists before it creates.
-pub const SKIP_EXISTING_NOTE: &str = "--skip-existing: the list comes first (every page, as `list` reads them), and a region\nthat already has an endpoint in any status but DELETING is not sent.";
-/// What `create --wait` adds after the POSTs; the ids are only known from their answers.
-pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls each new endpoint with GET .../privateEndpoints/{ENDPOINT-ID}\n(as `get` does) every --interval, the first sooner, until it is settled or --timeout passes.";
-/// What `delete --wait` adds after the DELETE.
-pub const DELETE_WAIT_NOTE: &str = "after the request below, --wait repeats the GET of `get` for this endpoint every --interval,\nthe first sooner, until Atlas answers 404 or --timeout passes.";
-/// `wait`: one poll of each endpoint, repeated.
-pub const WAIT_NOTE: &str = "wait polls each endpoint with this GET every --interval (the first sooner) until --for is\nreached or --timeout passes.";
-
-/// Method, path and query, and JSON body of one API call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlannedRequest {
-    pub method: Method,
-    /// From `/api/atlas/v2/...`, with the query string if any.
-    pub path_and_query: String,
-    pub body: Option<serde_json::Value>,
-}
-
-impl PlannedRequest {
-    pub fn new(method: Method, path_and_query: impl Into<String>) -> PlannedRequest {
-        PlannedRequest {
-            method,
-            path_and_query: path_and_query.into(),
-            body: None,
-        }
-    }
-
-    pub fn with_body(mut self, body: serde_json::Value) -> PlannedRequest {
-        self.body = Some(body);
-        self
-    }
-
-    /// Sends it through the client (auth, retries and error decoding included).
-    pub async fn send(&self, client: &ApiClient) -> Result<ApiResponse> {
-        client
-            .call(
-                self.method.clone(),
-                &self.path_and_query,
-                self.body.as_ref(),
-            )
-            .await
-    }
-
-    /// The body exactly as the client serialises it.
-    pub fn body_text(&self) -> Option<String> {
-        self.body.as_ref().map(|b| b.to_string())
-    }
-}
 
 /// How the printed commands authenticate: as the configured credentials would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,46 +133,6 @@ pub fn print_for(
     Ok(())
 }
 
-/// `create --dry-run`: the list of `--skip-existing` (first page), then one POST per region.
-pub fn print_create(
-    settings: &Settings,
-    project_id: &str,
-    regions: &[String],
-    skip_existing: bool,
-    wait: bool,
-) -> Result<()> {
-    let provider = settings.provider;
-    let mut requests = Vec::new();
-    let mut notes = Vec::new();
-    if skip_existing {
-        requests.push(crate::api::list_page_request(project_id, provider, 1));
-        notes.push(SKIP_EXISTING_NOTE);
-    }
-    requests.extend(
-        regions
-            .iter()
-            .map(|region| crate::api::create_request(project_id, provider, region)),
-    );
-    if wait {
-        notes.push(CREATE_WAIT_NOTE);
-    }
-    let note = notes.join("\n");
-    print_for(
-        settings,
-        &requests,
-        (!note.is_empty()).then_some(note.as_str()),
-    )
-}
-
-/// `wait --dry-run`: one poll of each endpoint.
-pub fn print_wait(settings: &Settings, project_id: &str, endpoint_ids: &[&str]) -> Result<()> {
-    let requests: Vec<PlannedRequest> = endpoint_ids
-        .iter()
-        .map(|id| crate::api::get_request(project_id, settings.provider, id))
-        .collect();
-    print_for(settings, &requests, Some(WAIT_NOTE))
-}
-
 /// Double quotes like the documentation when nothing in the text is special inside them;
 /// otherwise single quotes, which keep everything literal.
 fn shell_quote(text: &str) -> String {
@@ -244,6 +150,7 @@ fn single_quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::Method;
     use serde_json::json;
 
     const TARGET: Target<'static> = Target {

@@ -1,8 +1,11 @@
 //! What each command prints on stdout in each output mode: table, plain, JSON, `--jq`, `-q`.
 //!
-//! Commands hand their result to one function here; the choice of mode was made once in
-//! `Settings`. Rendering itself lives in `render.rs` and `table.rs`, which write to any
-//! `impl Write`; this module only picks the renderer and locks stdout.
+//! The top of the pipeline: commands hand their [`Done`] value to [`show`]; the choice of mode
+//! was made once in `Settings`. Rendering itself lives in `render.rs`, `table.rs`,
+//! `report.rs`, `config.rs` and `curl.rs`, which write to any `impl Write`; this module picks
+//! the renderer and is the only place that locks stdout. It may use every layer below.
+
+pub mod config;
 pub mod curl;
 pub mod progress;
 pub mod render;
@@ -10,13 +13,43 @@ pub mod report;
 pub mod table;
 
 use crate::api::{EndpointList, RawEndpoint};
-use crate::cli::OutputFormat;
-use crate::errors::UsageError;
+use crate::commands::outcome::conclude;
+use crate::commands::{Done, Report};
 use crate::output::table::TableStyle;
-use crate::settings::Settings;
+use crate::settings::{OutputFormat, Settings};
 use anyhow::Result;
 use serde_json::Value;
 use std::io::{self, Write};
+
+/// Prints what a command found out, in the chosen mode, and gives the run's verdict: `Ok`, or
+/// the error whose exit code the run ends with (for reports, the first failed target's).
+pub fn show(settings: &Settings, done: Done) -> Result<()> {
+    match done {
+        Done::Regions(regions) => print_regions(settings, regions),
+        Done::List { list, project_id } => print_list(settings, &list, &project_id),
+        Done::Endpoint(endpoint) => print_endpoint(settings, &endpoint),
+        Done::Deleted {
+            endpoint_id,
+            project_id,
+        } => print_deleted(settings, &endpoint_id, &project_id),
+        Done::Config(rows) => print_config(settings, &rows),
+        Done::DryRun { requests, note } => curl::print_for(settings, &requests, note.as_deref()),
+        Done::Report(report) => print_report(settings, &report),
+    }
+}
+
+/// Prints every outcome on stdout and stderr, then gives the command's verdict.
+fn print_report(settings: &Settings, report: &Report) -> Result<()> {
+    report::print(
+        &mut io::stdout().lock(),
+        &mut io::stderr(),
+        &report.outcomes,
+        report.shape,
+        settings.output,
+        &settings.presentation,
+    )?;
+    conclude(&report.outcomes, report.interrupted)
+}
 
 fn table_style(settings: &Settings) -> TableStyle {
     let p = &settings.presentation;
@@ -40,7 +73,7 @@ fn print_json(settings: &Settings, json: &[u8], out: &mut impl Write) -> Result<
 }
 
 /// `regions`: names one per line (a header line too with `-o plain`), or a JSON array.
-pub fn print_regions(settings: &Settings, regions: &[&str]) -> Result<()> {
+fn print_regions(settings: &Settings, regions: &[&str]) -> Result<()> {
     let mut out = io::stdout().lock();
     if settings.presentation.quiet {
         for region in regions {
@@ -66,7 +99,7 @@ pub fn print_regions(settings: &Settings, regions: &[&str]) -> Result<()> {
 }
 
 /// `list`: every endpoint of every page.
-pub fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Result<()> {
+fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     let views = || render::sorted_views(&list.results);
     if settings.presentation.quiet {
@@ -96,7 +129,7 @@ pub fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) ->
 }
 
 /// `get` and `create`: one endpoint; with `-o json` the body exactly as Atlas sent it.
-pub fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
+fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
     let mut out = io::stdout().lock();
     let views = || render::sorted_views(&[Value::Object(endpoint.value.clone())]);
     if settings.presentation.quiet {
@@ -127,7 +160,7 @@ pub fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()>
 /// `delete`: a sentence for people (on stderr when stdout is for machines), the id with `-q`,
 /// `ID<TAB>STATUS` with `-o plain`, and nothing on stdout with `-o json` (Atlas answers 204
 /// with no body).
-pub fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -> Result<()> {
+fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -> Result<()> {
     let provider = settings.provider.as_api_str();
     let message = format!(
         "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
@@ -153,38 +186,22 @@ pub fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -
 
 /// `config show`: its table, its JSON object (which `--jq` filters), or plain
 /// `SETTING<TAB>VALUE<TAB>SOURCE` lines with any notes on stderr.
-pub fn print_config(settings: &Settings, rows: &[crate::commands::config_show::Row]) -> Result<()> {
+fn print_config(settings: &Settings, rows: &[crate::commands::config_show::Row]) -> Result<()> {
     let mut out = io::stdout().lock();
     match settings.output {
         OutputFormat::Json => {
-            let json = serde_json::to_vec(&crate::commands::config_show::to_json(rows))?;
+            let json = serde_json::to_vec(&config::to_json(rows))?;
             print_json(settings, &json, &mut out)?;
         }
         OutputFormat::Plain => {
-            crate::commands::config_show::print_plain(
-                &mut out,
-                rows,
-                settings.presentation.headers,
-            )?;
+            config::print_plain(&mut out, rows, settings.presentation.headers)?;
             for row in rows {
                 if let Some(note) = &row.note {
                     writeln!(io::stderr(), "{}: {note}", row.name)?;
                 }
             }
         }
-        OutputFormat::Table => {
-            crate::commands::config_show::print(&mut out, rows, OutputFormat::Table)?
-        }
-    }
-    Ok(())
-}
-
-/// `--jq` needs a JSON document; a command that prints none refuses it before any request.
-pub fn refuse_jq(settings: &Settings, command: &str) -> Result<(), UsageError> {
-    if settings.presentation.jq.is_some() {
-        return Err(UsageError(format!(
-            "--jq has nothing to filter: `{command}` prints no JSON on stdout"
-        )));
+        OutputFormat::Table => config::print(&mut out, rows, OutputFormat::Table)?,
     }
     Ok(())
 }

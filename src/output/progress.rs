@@ -6,6 +6,7 @@
 //! ten-minute wait is a handful of lines, not hundreds. Stdout is never touched: it carries only
 //! the final result, so `-o json` stays parseable.
 
+use crate::commands::ProgressSink;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -77,7 +78,7 @@ impl Progress {
 
     /// Records the status of entry `index`; shown only when it differs from the last one.
     pub fn status(&mut self, index: usize, status: &str) {
-        let status = crate::errors::printable(status);
+        let status = crate::escape::printable(status);
         let status = status.as_str();
         let Some(last) = self.statuses.get_mut(index) else {
             return;
@@ -122,7 +123,7 @@ impl Progress {
 
     /// Stops the spinner of entry `index`, leaving its last line in place.
     pub fn done(&mut self, index: usize, summary: &str) {
-        let summary = crate::errors::printable(summary);
+        let summary = crate::escape::printable(summary);
         let summary = summary.as_str();
         if let Display::Live { bars, .. } = &self.display {
             if let Some(bar) = bars.get(index) {
@@ -151,6 +152,53 @@ impl Progress {
             for bar in bars.iter().filter(|b| !b.is_finished()) {
                 bar.abandon();
             }
+        }
+    }
+}
+
+/// What commands report their progress to in a real run: nothing on screen until a wait
+/// begins, then a [`Progress`] on stderr; remarks before that are plain stderr lines.
+#[derive(Default)]
+pub struct StderrProgress {
+    current: Option<Progress>,
+}
+
+impl ProgressSink for StderrProgress {
+    fn begin(&mut self, labels: Vec<String>) {
+        self.finish();
+        self.current = Some(Progress::on_stderr(labels));
+    }
+
+    fn note(&mut self, text: &str) {
+        match &mut self.current {
+            Some(progress) => progress.note(text),
+            None => {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+        }
+    }
+
+    fn status(&mut self, slot: usize, status: &str) {
+        if let Some(progress) = &mut self.current {
+            progress.status(slot, status);
+        }
+    }
+
+    fn relabel(&mut self, slot: usize, label: &str) {
+        if let Some(progress) = &mut self.current {
+            progress.relabel(slot, label);
+        }
+    }
+
+    fn done(&mut self, slot: usize, summary: &str) {
+        if let Some(progress) = &mut self.current {
+            progress.done(slot, summary);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(progress) = self.current.take() {
+            progress.finish();
         }
     }
 }

@@ -1,42 +1,18 @@
-//! What a command that handles several endpoints found out about each one (a region of
-//! `create`, an id of `wait`), how that is printed, and the one exit code it adds up to.
+//! How what a command found out about each endpoint (a region of `create`, an id of `wait`) is
+//! printed; `commands/outcome.rs` adds it up to the one exit code.
 //!
 //! Every endpoint known to exist is printed, whatever else failed, so that nothing the user
 //! created on the server is missing from the output. Stdout carries only the result in the
 //! chosen format; notes and per-target errors go to stderr.
 
 use crate::api::{EndpointView, RawEndpoint};
-use crate::cli::OutputFormat;
-use crate::commands::outcome::Outcome;
-use crate::errors::{ExitWith, exit};
+use crate::commands::outcome::{Outcome, Shape};
 use crate::output::render;
 use crate::output::table::{TableStyle, write_table};
-use crate::settings::Settings;
+use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
-use std::io::{self, Write};
-
-/// Whether the user asked about one thing (print it as `get` would) or several (one document).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    Single,
-    /// Several targets; the flags say which optional lists the JSON document carries.
-    Many {
-        existing: bool,
-        deleted: bool,
-    },
-}
-
-impl Shape {
-    /// One target prints like `get`; several print one document with the lists named.
-    pub fn for_targets(count: usize, existing: bool, deleted: bool) -> Shape {
-        if count == 1 {
-            Shape::Single
-        } else {
-            Shape::Many { existing, deleted }
-        }
-    }
-}
+use std::io::Write;
 
 /// Prints the result to `out` (stdout) and notes and per-target errors to `err` (stderr), in
 /// the output mode chosen: table, plain, JSON (filtered by `--jq` when given) or ids (`-q`).
@@ -53,60 +29,30 @@ pub fn print(
         .filter(|o| !o.gone)
         .filter_map(|o| o.endpoint.as_ref())
         .collect();
-    let views = || -> Vec<EndpointView> {
-        present
-            .iter()
-            .map(|e| EndpointView::from_json(&Value::Object(e.value.clone())))
-            .collect()
-    };
-    let gone_lines = outcomes
+    let views: Vec<EndpointView> = present
+        .iter()
+        .map(|e| EndpointView::from_json(&Value::Object(e.value.clone())))
+        .collect();
+    let gone: Vec<String> = outcomes
         .iter()
         .filter(|o| o.gone)
-        .map(|o| format!("{}: deleted (Atlas no longer knows it).", o.label()));
+        .map(|o| format!("{}: deleted (Atlas no longer knows it).", o.label()))
+        .collect();
     // People read tables; everything else is for machines, so remarks go to stderr.
     let for_people = format == OutputFormat::Table && !presentation.quiet;
     if presentation.quiet {
-        render::endpoint_ids(out, &views())?;
-        for line in gone_lines {
-            writeln!(err, "{line}")?;
-        }
+        render::endpoint_ids(out, &views)?;
     } else {
         match (format, shape) {
             (OutputFormat::Table, _) => {
                 if !present.is_empty() {
-                    let style = TableStyle {
-                        headers: presentation.headers,
-                        color: presentation.color,
-                        width: presentation.width,
-                    };
-                    write_table(out, &views(), &style)?;
-                }
-                for line in gone_lines {
-                    writeln!(out, "{line}")?;
+                    write_table(out, &views, &table_style(presentation))?;
                 }
             }
-            (OutputFormat::Plain, _) => {
-                render::endpoints_plain(out, &views(), presentation.headers)?;
-                for line in gone_lines {
-                    writeln!(err, "{line}")?;
-                }
-            }
+            (OutputFormat::Plain, _) => render::endpoints_plain(out, &views, presentation.headers)?,
             (OutputFormat::Json, Shape::Single) => {
                 if let Some(endpoint) = present.first() {
-                    match &presentation.jq {
-                        Some(filter) => {
-                            let json = match &endpoint.body {
-                                Some(body) => body.clone().into_bytes(),
-                                None => serde_json::to_vec(&endpoint.value)?,
-                            };
-                            filter.run(&json, out)?;
-                        }
-                        None => render::endpoint_json(out, endpoint)?,
-                    }
-                }
-                // Like `delete -o json`: nothing to print for an endpoint that is gone.
-                for line in gone_lines {
-                    writeln!(err, "{line}")?;
+                    print_one_json(out, endpoint, presentation)?;
                 }
             }
             (OutputFormat::Json, Shape::Many { existing, deleted }) => {
@@ -118,6 +64,56 @@ pub fn print(
             }
         }
     }
+    // A table is read by a person, so gone endpoints are said there; otherwise stdout stays a
+    // document (`-o json` of a deleted endpoint prints nothing, like `delete -o json`), and the
+    // JSON document of several targets lists them under "deleted" itself.
+    let gone_on_stdout = for_people;
+    let gone_in_document =
+        !presentation.quiet && matches!(shape, Shape::Many { .. }) && format == OutputFormat::Json;
+    for line in gone.iter().filter(|_| !gone_in_document) {
+        if gone_on_stdout {
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(err, "{line}")?;
+        }
+    }
+    print_remarks(out, err, outcomes, shape, for_people)
+}
+
+fn table_style(presentation: &Presentation) -> TableStyle {
+    TableStyle {
+        headers: presentation.headers,
+        color: presentation.color,
+        width: presentation.width,
+    }
+}
+
+/// One endpoint as `get -o json` prints it: the body exactly as received when there is one.
+fn print_one_json(
+    out: &mut impl Write,
+    endpoint: &RawEndpoint,
+    presentation: &Presentation,
+) -> anyhow::Result<()> {
+    match &presentation.jq {
+        Some(filter) => {
+            let json = match &endpoint.body {
+                Some(body) => body.clone().into_bytes(),
+                None => serde_json::to_vec(&endpoint.value)?,
+            };
+            filter.run(&json, out)
+        }
+        None => Ok(render::endpoint_json(out, endpoint)?),
+    }
+}
+
+/// Next steps (on stdout under a table), notes, and with several targets each one's error.
+fn print_remarks(
+    out: &mut impl Write,
+    err: &mut impl Write,
+    outcomes: &[Outcome],
+    shape: Shape,
+    for_people: bool,
+) -> anyhow::Result<()> {
     for o in outcomes {
         if let Some(step) = &o.next_step {
             let line = format!("next step for {}: {step}", o.label());
@@ -183,70 +179,10 @@ fn many_document(outcomes: &[Outcome], existing: bool, deleted: bool) -> Value {
     Value::Object(doc)
 }
 
-/// Prints the result on stdout and stderr, then gives the command's verdict.
-pub fn finish(
-    settings: &Settings,
-    outcomes: &[Outcome],
-    shape: Shape,
-    interrupted: bool,
-) -> anyhow::Result<()> {
-    print(
-        &mut io::stdout().lock(),
-        &mut io::stderr(),
-        outcomes,
-        shape,
-        settings.output,
-        &settings.presentation,
-    )?;
-    conclude(outcomes, interrupted)
-}
-
-/// The command's final verdict: `Ok` when every target ended well; otherwise the exit code of
-/// the first failed target in the order given (130 when interrupted), with a summary message.
-pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.problem.is_some()).collect();
-    let single = outcomes.len() == 1;
-    let message = match (failed.first(), single) {
-        (None, _) if !interrupted => return Ok(()),
-        (None, _) => None,
-        (Some(first), true) => first.problem.as_ref().map(|p| p.message.clone()),
-        (Some(first), false) => Some(format!(
-            "{} of {} {}s did not succeed: {}",
-            failed.len(),
-            outcomes.len(),
-            first.target.noun(),
-            failed
-                .iter()
-                .map(|o| o.target.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    };
-    let code = if interrupted {
-        exit::INTERRUPTED
-    } else {
-        failed
-            .first()
-            .and_then(|o| o.problem.as_ref())
-            .map_or(exit::FAILURE, |p| p.exit_code)
-    };
-    let message = if interrupted {
-        let known = message.map(|m| format!(" ({m})")).unwrap_or_default();
-        format!("interrupted: nothing more was sent; everything known is printed above{known}")
-    } else {
-        message.unwrap_or_default()
-    };
-    Err(ExitWith {
-        code,
-        message: Some(message),
-    }
-    .into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::outcome::{Problem, Reason, Target};
+    use crate::commands::outcome::{Problem, Reason, Target, conclude};
     use crate::errors::exit_code;
 
     fn endpoint(id: &str, region: &str, status: &str) -> RawEndpoint {

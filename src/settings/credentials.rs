@@ -8,19 +8,26 @@
 //! over API keys.
 
 use crate::cli::GlobalArgs;
+use crate::cli::environment::{CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY_VARS, PUBLIC_KEY_VARS};
 use crate::errors::UsageError;
 use crate::secret::Secret;
-use crate::settings::Credentials;
 use crate::settings::profile::{Profile, ProfileKey};
 use crate::settings::sources::{Env, Source, Sourced, layered, strongest};
 
-/// The Atlas CLI's variable comes first and wins when both are set; the Terraform provider's
-/// follows.
-pub const PUBLIC_KEY_VARS: &[&str] = &["MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY"];
-pub const PRIVATE_KEY_VARS: &[&str] =
-    &["MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY"];
-pub const CLIENT_ID_VARS: &[&str] = &["MONGODB_ATLAS_CLIENT_ID"];
-pub const CLIENT_SECRET_VARS: &[&str] = &["MONGODB_ATLAS_CLIENT_SECRET"];
+/// How requests prove who is calling.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// Programmatic API key pair, used with HTTP digest authentication.
+    ApiKey {
+        public_key: String,
+        private_key: Secret,
+    },
+    /// Service-account client credentials, exchanged for a bearer token (`auth/token.rs`).
+    ServiceAccount {
+        client_id: String,
+        client_secret: Secret,
+    },
+}
 
 const KEYRING_NOTE: &str = "the Atlas CLI keeps keys in the system keyring when it can, and atlas-ear does not read the keyring";
 const HOW_TO_PASS: &str = "pass --public-key and --private-key (or set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY), or a service account with --client-id and --client-secret (or MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET)";
@@ -47,7 +54,7 @@ impl CredentialParts {
         env: &Env,
         profile: Option<&Profile>,
     ) -> Result<CredentialParts, UsageError> {
-        let from = |key| profile.map(|p| (p, key));
+        let from = |key| profile.and_then(|p| p.sourced(key));
         let secret = |part: Option<Sourced<String>>| part.map(|s| s.map(Secret::new));
         Ok(CredentialParts {
             public_key: layered(
@@ -57,7 +64,10 @@ impl CredentialParts {
                 from(ProfileKey::PublicApiKey),
             )?,
             private_key: secret(layered(
-                ("--private-key", args.private_key.as_deref()),
+                (
+                    "--private-key",
+                    args.private_key.as_ref().map(Secret::expose),
+                ),
                 env,
                 PRIVATE_KEY_VARS,
                 from(ProfileKey::PrivateApiKey),
@@ -65,13 +75,16 @@ impl CredentialParts {
             client_id: layered(
                 ("--client-id", args.client_id.as_deref()),
                 env,
-                CLIENT_ID_VARS,
+                &[CLIENT_ID],
                 from(ProfileKey::ClientId),
             )?,
             client_secret: secret(layered(
-                ("--client-secret", args.client_secret.as_deref()),
+                (
+                    "--client-secret",
+                    args.client_secret.as_ref().map(Secret::expose),
+                ),
                 env,
-                CLIENT_SECRET_VARS,
+                &[CLIENT_SECRET],
                 from(ProfileKey::ClientSecret),
             )?),
         })
@@ -237,6 +250,17 @@ mod tests {
             key: "x",
             line: 1,
         }
+    }
+
+    #[test]
+    fn debug_output_masks_the_private_key() {
+        let credentials = Credentials::ApiKey {
+            public_key: "pub".into(),
+            private_key: Secret::new("very-private-value"),
+        };
+        let printed = format!("{credentials:?}");
+        assert!(printed.contains("pub"));
+        assert!(!printed.contains("very-private-value"));
     }
 
     #[test]

@@ -139,7 +139,7 @@ fn invalid(expr: &str, reasons: &[String]) -> UsageError {
     };
     UsageError(format!(
         "--jq: invalid expression '{}': {reasons}",
-        crate::errors::printable_snippet(expr.as_bytes(), 80)
+        crate::escape::printable_snippet(expr.as_bytes(), 80)
     ))
 }
 

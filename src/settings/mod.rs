@@ -1,50 +1,38 @@
-//! Turns raw flags, environment and Atlas CLI profile into one validated [`Settings`] before
-//! any request.
+//! Turns raw flags, environment and Atlas CLI profile into one validated [`Settings`], and each
+//! subcommand's flags into a plain [`Plan`], before any request.
 //!
 //! Precedence is resolved here, per setting: flag > environment > profile > default
 //! (`sources.rs` holds the rule, `profile.rs` reads the profile, `credentials.rs` picks between
-//! an API key and a service account). Every check that can be made locally is made here, with a
-//! message that names the flag and the environment variable to fix, so a bad invocation never
-//! costs a request.
+//! an API key and a service account, `paths.rs` says where files live). Every check that can be
+//! made locally is made here, with a message that names the flag and the environment variable
+//! to fix, so a bad invocation never costs a request. This is the last layer that sees a clap
+//! type: everything above it gets `Settings` and a `Plan`.
+
 pub mod credentials;
 pub mod jq;
+pub mod paths;
+pub mod plan;
 pub mod presentation;
 pub mod profile;
 pub mod region_list;
 pub mod sources;
 
-use crate::cli::{GlobalArgs, OutputFormat};
+pub use credentials::Credentials;
+pub use plan::{CreatePlan, DeletePlan, Plan, Timing, WaitGoal, WaitPlan};
+pub use presentation::OutputFormat;
+
+use crate::cli::defaults::{
+    BASE_URL as DEFAULT_BASE_URL, GOV_BASE_URL, PROFILE as DEFAULT_PROFILE,
+};
+use crate::cli::environment::{BASE_URL, BASE_URL_VARS, PROFILE, PROJECT_ID};
+use crate::cli::{GlobalArgs, ProviderArg};
 use crate::errors::UsageError;
 use crate::regions::Provider;
-use crate::secret::Secret;
 use crate::settings::credentials::CredentialParts;
 use crate::settings::profile::{ProfileChoice, ProfileKey, Service};
 use crate::settings::sources::{Env, Source, Sourced, layered};
 use reqwest::Url;
 use std::path::PathBuf;
-
-pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
-/// Atlas for Government (`--gov`, or a profile with `service = "cloudgov"`).
-pub const GOV_BASE_URL: &str = "https://cloud.mongodbgov.com";
-/// The Atlas CLI's variable wins over the Terraform provider's when both are set.
-pub const BASE_URL_VARS: &[&str] = &["MONGODB_ATLAS_OPS_MANAGER_URL", "MONGODB_ATLAS_BASE_URL"];
-pub const PROJECT_ID_VARS: &[&str] = &["MONGODB_ATLAS_PROJECT_ID"];
-pub const PROFILE_VAR: &str = "MONGODB_ATLAS_PROFILE";
-
-/// How requests prove who is calling.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    /// Programmatic API key pair, used with HTTP digest authentication.
-    ApiKey {
-        public_key: String,
-        private_key: Secret,
-    },
-    /// Service-account client credentials, exchanged for a bearer token (`token.rs`).
-    ServiceAccount {
-        client_id: String,
-        client_secret: Secret,
-    },
-}
 
 /// Where each credential and target setting came from, for `config show`.
 #[derive(Debug)]
@@ -57,6 +45,9 @@ pub struct Provenance {
     pub base_url: Source,
     pub project_id: Option<Sourced<String>>,
     pub credentials: CredentialParts,
+    /// The ids of the flags typed on the command line (clap's record, taken at parse time), so
+    /// `config show` can tell a typed `--provider aws` from the default.
+    pub typed_flags: Vec<String>,
 }
 
 /// Everything a command needs to talk to Atlas, checked.
@@ -70,7 +61,7 @@ pub struct Settings {
     /// The format (`--jq` makes it JSON).
     pub output: OutputFormat,
     /// Ids only, headers, jq filter, colour and width (see `presentation.rs`).
-    pub presentation: crate::settings::presentation::Presentation,
+    pub presentation: presentation::Presentation,
     /// Print requests as curl commands instead of sending them.
     pub dry_run: bool,
     pub verbose: u8,
@@ -85,47 +76,56 @@ pub struct Settings {
     pub challenge_cache_dir: Option<PathBuf>,
     pub provenance: Provenance,
     project_id: Result<String, UsageError>,
-    credentials: Result<crate::settings::credentials::Chosen, UsageError>,
+    credentials: Result<credentials::Chosen, UsageError>,
 }
 
 impl Settings {
     /// Resolves the global flags. Project id and credentials are checked here but only
     /// reported when a command needs them, so `regions` works without keys.
-    pub fn resolve(args: &GlobalArgs) -> Result<Settings, UsageError> {
-        Settings::resolve_in(args, &Env::from_process())
+    pub fn resolve(args: &GlobalArgs, typed_flags: Vec<String>) -> Result<Settings, UsageError> {
+        Settings::resolve_in(args, &Env::from_process(), typed_flags)
     }
 
     /// [`Settings::resolve`] against a given environment snapshot.
-    pub fn resolve_in(args: &GlobalArgs, env: &Env) -> Result<Settings, UsageError> {
+    pub fn resolve_in(
+        args: &GlobalArgs,
+        env: &Env,
+        typed_flags: Vec<String>,
+    ) -> Result<Settings, UsageError> {
         let choice = profile_choice(args, env)?;
-        let profile_file = profile::config_file_path(env);
+        let profile_file = paths::config_file(env);
         let profile = profile::load(profile_file.as_deref(), &choice)?;
         let base_url = resolve_base_url(args, env, profile.as_ref())?;
         validate_api_version(&args.api_version)?;
-        let (output, presentation) = crate::settings::presentation::resolve(
-            args.output,
+        let (output, presentation) = presentation::resolve(
+            args.output.map(OutputFormat::from),
             &args.presentation,
-            &crate::settings::presentation::Environment::capture(env),
+            &presentation::Environment::capture(env),
         )?;
         let project_id = layered(
             ("--project-id", args.project_id.as_deref()),
             env,
-            PROJECT_ID_VARS,
-            profile.as_ref().map(|p| (p, ProfileKey::ProjectId)),
+            &[PROJECT_ID],
+            profile
+                .as_ref()
+                .and_then(|p| p.sourced(ProfileKey::ProjectId)),
         )?;
         let parts = CredentialParts::gather(args, env, profile.as_ref())?;
         Ok(Settings {
             base_url: base_url.value,
             api_version: args.api_version.clone(),
-            provider: args.provider,
+            provider: match args.provider {
+                ProviderArg::Aws => Provider::Aws,
+                ProviderArg::Azure => Provider::Azure,
+            },
             output,
             presentation,
             dry_run: args.dry_run,
             verbose: args.verbose,
             retries: args.retries,
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
-            token_cache_dir: crate::auth::token::cache_dir(env),
-            challenge_cache_dir: crate::auth::challenge_cache::cache_dir(env, args.no_cache),
+            token_cache_dir: paths::token_cache_dir(env),
+            challenge_cache_dir: paths::challenge_cache_dir(env, args.no_cache),
             project_id: resolve_project_id(project_id.as_ref()),
             credentials: parts.choose(profile.as_ref()),
             provenance: Provenance {
@@ -135,6 +135,7 @@ impl Settings {
                 base_url: base_url.source,
                 project_id,
                 credentials: parts,
+                typed_flags,
             },
         })
     }
@@ -168,7 +169,7 @@ fn profile_choice(args: &GlobalArgs, env: &Env) -> Result<ProfileChoice, UsageEr
     let chosen = layered(
         ("--profile", args.profile.as_deref()),
         env,
-        &[PROFILE_VAR],
+        &[PROFILE],
         None,
     )?;
     Ok(match chosen {
@@ -177,7 +178,7 @@ fn profile_choice(args: &GlobalArgs, env: &Env) -> Result<ProfileChoice, UsageEr
             source,
         },
         None => ProfileChoice {
-            name: profile::DEFAULT_PROFILE.to_string(),
+            name: DEFAULT_PROFILE.to_string(),
             source: Source::Default,
         },
     })
@@ -200,7 +201,7 @@ fn resolve_base_url(
                 ("--base-url", None),
                 env,
                 BASE_URL_VARS,
-                profile.map(|p| (p, ProfileKey::OpsManagerUrl)),
+                profile.and_then(|p| p.sourced(ProfileKey::OpsManagerUrl)),
             )?;
             match (layered_value, profile) {
                 (Some(found), _) => found,
@@ -213,9 +214,7 @@ fn resolve_base_url(
     };
     let what = match &chosen.source {
         Source::Flag(_) | Source::Default => "--base-url / MONGODB_ATLAS_BASE_URL".to_string(),
-        Source::Env(name) if *name == "MONGODB_ATLAS_BASE_URL" => {
-            "--base-url / MONGODB_ATLAS_BASE_URL".to_string()
-        }
+        Source::Env(name) if *name == BASE_URL => "--base-url / MONGODB_ATLAS_BASE_URL".to_string(),
         other => other.to_string(),
     };
     let url = parse_base_url_from(&chosen.value, &what)?;
@@ -228,7 +227,7 @@ pub fn parse_duration(value: &str, flag: &str) -> Result<std::time::Duration, Us
         Ok(d) if !d.is_zero() => Ok(d),
         _ => Err(UsageError(format!(
             "{flag} must be a positive duration like 300ms, 30s or 2m, got '{}'",
-            crate::errors::printable_snippet(value.as_bytes(), 40)
+            crate::escape::printable_snippet(value.as_bytes(), 40)
         ))),
     }
 }
@@ -244,7 +243,7 @@ pub fn validate_object_id(value: &str, what: &str) -> Result<(), UsageError> {
     } else {
         Err(UsageError(format!(
             "{what} must be 24 lowercase hexadecimal characters (like 32b6e34b3d91647abb20e7b8), got '{}'",
-            crate::errors::printable_snippet(value.as_bytes(), 40)
+            crate::escape::printable_snippet(value.as_bytes(), 40)
         )))
     }
 }
@@ -275,7 +274,7 @@ pub fn parse_base_url_from(value: &str, source: &str) -> Result<Url, UsageError>
     let url = Url::parse(value.trim()).map_err(|e| {
         UsageError(format!(
             "{source} must be an http(s) URL like https://cloud.mongodb.com, got '{}' ({e})",
-            crate::errors::printable_snippet(value.as_bytes(), 80)
+            crate::escape::printable_snippet(value.as_bytes(), 80)
         ))
     })?;
     match url.scheme() {
@@ -328,7 +327,7 @@ fn validate_api_version(value: &str) -> Result<(), UsageError> {
     } else {
         Err(UsageError(format!(
             "--api-version must be a date like 2023-01-01, got '{}'",
-            crate::errors::printable_snippet(value.as_bytes(), 40)
+            crate::escape::printable_snippet(value.as_bytes(), 40)
         )))
     }
 }
@@ -355,17 +354,6 @@ mod tests {
         assert!(validate_object_id("32B6E34B3D91647ABB20E7B8", "x").is_err());
         assert!(validate_object_id("32b6e34b3d91647abb20e7b", "x").is_err());
         assert!(validate_object_id("é2b6e34b3d91647abb20e7b8", "x").is_err());
-    }
-
-    #[test]
-    fn debug_output_masks_the_private_key() {
-        let credentials = Credentials::ApiKey {
-            public_key: "pub".into(),
-            private_key: Secret::new("very-private-value"),
-        };
-        let printed = format!("{credentials:?}");
-        assert!(printed.contains("pub"));
-        assert!(!printed.contains("very-private-value"));
     }
 
     #[test]

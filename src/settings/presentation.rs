@@ -5,38 +5,43 @@
 //! [`Presentation`] before any request. A bad `--jq` expression or a contradictory combination
 //! of flags is therefore a usage error that costs no request.
 
-use crate::cli::OutputFormat;
+use crate::cli::environment::{CLICOLOR_FORCE, COLUMNS, NO_COLOR};
+use crate::cli::{ColorChoice, OutputArg, PresentationArgs};
 use crate::errors::UsageError;
 use crate::settings::jq::JqFilter;
 use crate::settings::sources::Env;
-use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 
-#[derive(Debug, Args)]
-pub struct PresentationArgs {
-    /// Print only endpoint ids, one per line (region names for `regions`), for `$(...)`.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-
-    /// Leave out the header line of `-o plain` (and the header row of a table).
-    #[arg(long, global = true)]
-    pub no_headers: bool,
-
-    /// Filter the JSON output with a jq expression (implies -o json); strings print unquoted.
-    #[arg(long, global = true, value_name = "EXPR")]
-    pub jq: Option<String>,
-
-    /// Colour statuses: auto = only on a terminal, and never under NO_COLOR (CLICOLOR_FORCE=1
-    /// forces it).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+/// The format results are printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Bordered table for people; statuses coloured on a terminal.
+    Table,
+    /// The API's JSON, unchanged.
+    Json,
+    /// Tab-separated, no borders, for cut and awk.
+    Plain,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+impl From<OutputArg> for OutputFormat {
+    fn from(arg: OutputArg) -> OutputFormat {
+        match arg {
+            OutputArg::Table => OutputFormat::Table,
+            OutputArg::Json => OutputFormat::Json,
+            OutputArg::Plain => OutputFormat::Plain,
+        }
+    }
+}
+
+impl OutputFormat {
+    /// The name `-o` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Plain => "plain",
+        }
+    }
 }
 
 /// The resolved presentation: what `output.rs` needs besides the format.
@@ -92,10 +97,10 @@ impl Environment {
             None
         };
         Environment {
-            no_color: var("NO_COLOR"),
-            clicolor_force: var("CLICOLOR_FORCE"),
+            no_color: var(NO_COLOR),
+            clicolor_force: var(CLICOLOR_FORCE),
             term: var("TERM"),
-            columns: var("COLUMNS"),
+            columns: var(COLUMNS),
             stdout_is_terminal,
             terminal_width,
         }

@@ -7,14 +7,11 @@
 //! or a known key with a value of the wrong type, is an error naming the file and line.
 
 use crate::errors::UsageError;
-use crate::settings::sources::{Env, Source};
+use crate::settings::sources::{Source, Sourced};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
-
-/// The profile used when none is named.
-pub const DEFAULT_PROFILE: &str = "default";
 
 /// The profile keys this tool reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,6 +90,12 @@ impl Profile {
         self.values.get(&key).map(|(value, _)| value.as_str())
     }
 
+    /// The value of `key` with where it sits, for the precedence rule in `sources.rs`.
+    pub fn sourced(&self, key: ProfileKey) -> Option<Sourced<String>> {
+        self.get(key)
+            .map(|value| Sourced::new(value.to_string(), self.source(key)))
+    }
+
     /// Where `key` sits, for `config show` and for error messages.
     pub fn source(&self, key: ProfileKey) -> Source {
         Source::Profile {
@@ -123,22 +126,6 @@ impl Profile {
         .into_iter()
         .any(|key| self.get(key).is_some())
     }
-}
-
-/// The Atlas CLI's configuration file: `$XDG_CONFIG_HOME/atlascli/config.toml`, else
-/// `~/.config/atlascli/config.toml`; on macOS `~/Library/Application Support/atlascli/`, on
-/// Windows `%APPDATA%\atlascli\`. These are the places the Atlas CLI itself uses.
-pub fn config_file_path(env: &Env) -> Option<PathBuf> {
-    let home = || env.absolute_path("HOME").or_else(dirs::home_dir);
-    let base = if cfg!(target_os = "macos") {
-        home().map(|h| h.join("Library").join("Application Support"))
-    } else if cfg!(windows) {
-        env.absolute_path("APPDATA").or_else(dirs::config_dir)
-    } else {
-        env.absolute_path("XDG_CONFIG_HOME")
-            .or_else(|| home().map(|h| h.join(".config")))
-    };
-    base.map(|dir| dir.join("atlascli").join("config.toml"))
 }
 
 /// How the profile name was chosen; an explicitly named profile must exist.
@@ -273,7 +260,7 @@ pub fn parse(
                 &format!(
                     "service in profile '{}' must be \"cloud\" or \"cloudgov\" (Atlas for Government), got \"{}\"",
                     choice.name,
-                    crate::errors::printable_snippet(text_value.as_bytes(), 40)
+                    crate::escape::printable_snippet(text_value.as_bytes(), 40)
                 ),
             ));
         }
@@ -429,22 +416,5 @@ telemetry_enabled = false
     fn columns_count_characters() {
         assert_eq!(line_and_column("ab\ncdé f", 8), (2, 5));
         assert_eq!(line_and_column("x", 99), (1, 2));
-    }
-
-    #[test]
-    fn config_path_prefers_xdg() {
-        if cfg!(any(target_os = "macos", windows)) {
-            return;
-        }
-        let env = Env::from_pairs([("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")]);
-        assert_eq!(
-            config_file_path(&env),
-            Some(PathBuf::from("/x/atlascli/config.toml"))
-        );
-        let env = Env::from_pairs([("XDG_CONFIG_HOME", "rel"), ("HOME", "/h")]);
-        assert_eq!(
-            config_file_path(&env),
-            Some(PathBuf::from("/h/.config/atlascli/config.toml"))
-        );
     }
 }

@@ -22,7 +22,7 @@ pub fn resolve_regions(
         } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             problems.push(format!(
                 "--region '{}' is not a region name: use letters, digits, '_' or '-'",
-                crate::errors::printable_snippet(input.as_bytes(), 40)
+                crate::escape::printable_snippet(input.as_bytes(), 40)
             ));
             continue;
         } else {

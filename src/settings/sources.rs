@@ -5,7 +5,6 @@
 //! flags, snapshot and profile, and unit tests never touch the process environment.
 
 use crate::errors::UsageError;
-use crate::settings::profile::{Profile, ProfileKey};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
@@ -99,10 +98,19 @@ impl<T> Sourced<T> {
     }
 }
 
-/// A snapshot of the process environment.
-#[derive(Debug, Clone, Default)]
+/// A snapshot of the process environment. Its `Debug` names the variables and never prints
+/// their values: the environment holds keys and secrets.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: BTreeMap<OsString, OsString>,
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Env")
+            .field("names", &self.vars.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Env {
@@ -147,12 +155,12 @@ impl Env {
 }
 
 /// The first non-empty value among the flag, the environment variables in the order given, and
-/// the profile key.
+/// the profile's value (looked up by the caller, so this rule knows nothing of profiles).
 pub fn layered(
     flag: (&'static str, Option<&str>),
     env: &Env,
     vars: &[&'static str],
-    profile: Option<(&Profile, ProfileKey)>,
+    profile: Option<Sourced<String>>,
 ) -> Result<Option<Sourced<String>>, UsageError> {
     let (flag_name, flag_value) = flag;
     if let Some(value) = flag_value.filter(|v| !v.is_empty()) {
@@ -166,11 +174,7 @@ pub fn layered(
             return Ok(Some(Sourced::new(value, Source::Env(var))));
         }
     }
-    Ok(profile.and_then(|(profile, key)| {
-        profile
-            .get(key)
-            .map(|value| Sourced::new(value.to_string(), profile.source(key)))
-    }))
+    Ok(profile.filter(|p| !p.value.is_empty()))
 }
 
 #[cfg(test)]
@@ -201,6 +205,17 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(got.source, Source::Env("B"));
+    }
+
+    #[test]
+    fn debug_names_variables_but_never_shows_values() {
+        let env = Env::from_pairs([("MONGODB_ATLAS_PRIVATE_API_KEY", "very-private-value")]);
+        let printed = format!("{env:?}");
+        assert!(
+            printed.contains("MONGODB_ATLAS_PRIVATE_API_KEY"),
+            "{printed}"
+        );
+        assert!(!printed.contains("very-private-value"), "{printed}");
     }
 
     #[test]

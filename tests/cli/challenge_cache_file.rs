@@ -249,7 +249,7 @@ fn a_slot_without_a_cache_never_touches_the_file() {
 
 #[test]
 fn the_cache_sits_next_to_the_token_cache_unless_turned_off() {
-    use atlas_ear::auth::challenge_cache::cache_dir;
+    use atlas_ear::settings::paths::challenge_cache_dir as cache_dir;
     use atlas_ear::settings::sources::Env;
     let env = Env::from_pairs([("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]);
     if cfg!(not(any(target_os = "macos", windows))) {

@@ -26,7 +26,7 @@ fn client_for(emu: &Emulator) -> ApiClient {
         "list",
     ])
     .unwrap();
-    ApiClient::new(&Settings::resolve(&cli.global).unwrap()).unwrap()
+    ApiClient::new(&Settings::resolve(&cli.global, Vec::new()).unwrap()).unwrap()
 }
 
 #[tokio::test]

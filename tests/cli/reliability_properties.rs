@@ -3,7 +3,7 @@
 
 use atlas_ear::api::{EndpointView, check_deletion, decode_endpoint, decode_page};
 use atlas_ear::auth::digest::{parse_challenge, parse_challenges};
-use atlas_ear::errors::printable_snippet;
+use atlas_ear::escape::printable_snippet;
 use atlas_ear::http::retry::{Decision, Failure, RetryPolicy};
 use atlas_ear::http::{ApiResponse, api_error};
 use atlas_ear::regions::{Provider, normalize_region, resolve_region};

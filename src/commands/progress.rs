@@ -1,0 +1,33 @@
+//! How a long command tells what it is doing while it runs. Commands talk to a
+//! [`ProgressSink`]; `output/progress.rs` draws it on stderr (live lines on a terminal, one line
+//! per change otherwise), and tests can capture it. Keeping the trait here lets commands report
+//! progress without importing the layer that prints.
+
+/// Receives what a wait or a multi-region create is doing.
+pub trait ProgressSink {
+    /// Starts showing one line per endpoint, in this order; `slot`s below index these.
+    fn begin(&mut self, labels: Vec<String>);
+    /// A remark of its own line (what is being waited for, a Ctrl-C, a next step).
+    fn note(&mut self, text: &str);
+    /// The endpoint in `slot` has this status now.
+    fn status(&mut self, slot: usize, status: &str);
+    /// The endpoint in `slot` is now known by this label (its id became known).
+    fn relabel(&mut self, slot: usize, label: &str);
+    /// The endpoint in `slot` needs no more polls; `summary` is its last word.
+    fn done(&mut self, slot: usize, summary: &str);
+    /// Clears live lines; nothing more is shown for the endpoints begun.
+    fn finish(&mut self);
+}
+
+/// Shows nothing: for commands and tests that have nobody to tell.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl ProgressSink for Silent {
+    fn begin(&mut self, _labels: Vec<String>) {}
+    fn note(&mut self, _text: &str) {}
+    fn status(&mut self, _slot: usize, _status: &str) {}
+    fn relabel(&mut self, _slot: usize, _label: &str) {}
+    fn done(&mut self, _slot: usize, _summary: &str) {}
+    fn finish(&mut self) {}
+}
