@@ -289,6 +289,21 @@ mod tests {
         assert_eq!(text.lines().count(), ExitCode::ALL.len() + 1);
     }
 
+    /// The README's exit-code table lists the same numbers, in the same order.
+    #[test]
+    fn the_readme_table_matches() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("## Exit codes").unwrap_or(0)..];
+        let numbers: Vec<u8> = section
+            .lines()
+            .skip_while(|l| !l.starts_with("| 0 "))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.trim_matches('|').split('|').next()?.trim().parse().ok())
+            .collect();
+        let ours: Vec<u8> = ExitCode::ALL.iter().map(|c| c.number()).collect();
+        assert_eq!(numbers, ours);
+    }
+
     #[test]
     fn statuses_map_to_documented_codes() {
         assert_eq!(exit_code(&api(401)), 3);

@@ -40,7 +40,8 @@ impl Interrupts {
         }
     }
 
-    /// Interrupts that never fire, for code paths and tests that run without a listener.
+    /// Interrupts that never fire, for tests that run without a listener.
+    #[cfg(test)]
     pub fn never() -> Interrupts {
         let (sender, presses) = watch::channel(0u32);
         Interrupts {
@@ -65,6 +66,7 @@ impl Interrupts {
     }
 
     /// How many presses have been reported so far.
+    #[cfg(test)]
     pub fn seen(&self) -> u32 {
         self.seen
     }

@@ -1,11 +1,11 @@
 //! Entry point: parse, run, print any error once, and exit with its documented code.
 
-use atlas_ear::errors::{exit, exit_code};
+use atlas_ear::{exit, exit_code};
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = atlas_ear::cli::help::parse();
+    let cli = atlas_ear::parse();
     match atlas_ear::run(cli) {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(error) => {

@@ -1,7 +1,7 @@
 //! `WWW-Authenticate` values from a hostile server: parsing, and answering whatever parses.
 #![no_main]
 
-use atlas_ear::auth::digest::{parse_challenge, parse_challenges};
+use atlas_ear::{parse_challenge, parse_challenges};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Region names as users type them: normalisation and resolution with suggestions.
 #![no_main]
 
-use atlas_ear::regions::{Provider, normalize_region, resolve_region};
+use atlas_ear::{Provider, normalize_region, resolve_region};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

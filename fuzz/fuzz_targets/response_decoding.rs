@@ -2,8 +2,8 @@
 //! whose messages must stay printable.
 #![no_main]
 
-use atlas_ear::api::{EndpointView, check_deletion, decode_endpoint, decode_page};
-use atlas_ear::http::{ApiResponse, api_error};
+use atlas_ear::{EndpointView, check_deletion, decode_endpoint, decode_page};
+use atlas_ear::{ApiResponse, api_error};
 use libfuzzer_sys::fuzz_target;
 use reqwest::StatusCode;
 

@@ -19,3 +19,50 @@ pub const BASE_URL: &str = "https://cloud.mongodb.com";
 pub const GOV_BASE_URL: &str = "https://cloud.mongodbgov.com";
 /// `--profile`: the Atlas CLI's own default profile name.
 pub const PROFILE: &str = "default";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::help::command;
+
+    /// The help text of an option, by its long name, at the top level or in a subcommand.
+    fn help_of(long: &str) -> String {
+        let cmd = command();
+        let mut levels = vec![&cmd];
+        while let Some(level) = levels.pop() {
+            if let Some(arg) = level.get_arguments().find(|a| a.get_long() == Some(long)) {
+                return arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            }
+            levels.extend(level.get_subcommands());
+        }
+        panic!("no --{long}");
+    }
+
+    /// Defaults clap cannot show (the option has no default value, so `--timeout` without
+    /// `--wait` can be refused) are written in the doc comment; they must say what the code uses.
+    #[test]
+    fn defaults_written_in_help_match_the_code() {
+        let written = [
+            ("timeout", WAIT_TIMEOUT),
+            ("interval", WAIT_INTERVAL),
+            ("profile", PROFILE),
+            ("base-url", BASE_URL),
+        ];
+        for (long, default) in written {
+            let help = help_of(long);
+            assert!(
+                help.contains(&format!("[default: {default}]")),
+                "--{long}: {help}"
+            );
+        }
+        assert!(help_of("gov").contains(GOV_BASE_URL));
+    }
+
+    #[test]
+    fn durations_parse() {
+        for text in [REQUEST_TIMEOUT, WAIT_TIMEOUT, WAIT_INTERVAL] {
+            assert!(humantime::parse_duration(text).is_ok(), "{text}");
+        }
+        const { assert!(RETRIES <= MAX_RETRIES) };
+    }
+}

@@ -92,6 +92,75 @@ pub fn help_text() -> String {
 }
 
 /// Every name the tool reads, the Terraform spellings included.
+#[cfg(test)]
 pub fn is_known(name: &str) -> bool {
     VARIABLES.iter().any(|v| v.name == name) || name == PUBLIC_KEY || name == PRIVATE_KEY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `MONGODB_ATLAS_*` name that a message, hint or help text of the tool spells out.
+    fn names_in(text: &str) -> Vec<&str> {
+        text.match_indices("MONGODB_ATLAS_")
+            .map(|(start, _)| {
+                let rest = &text[start..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                    .unwrap_or(rest.len());
+                rest[..end].trim_end_matches('_')
+            })
+            .collect()
+    }
+
+    #[test]
+    fn messages_name_only_variables_the_tool_reads() {
+        let sources = [
+            ("errors.rs", include_str!("../errors.rs")),
+            ("cli/mod.rs", include_str!("mod.rs")),
+            ("settings/mod.rs", include_str!("../settings/mod.rs")),
+            (
+                "settings/credentials.rs",
+                include_str!("../settings/credentials.rs"),
+            ),
+            ("http/bearer.rs", include_str!("../http/bearer.rs")),
+        ];
+        for (file, text) in sources {
+            for name in names_in(text) {
+                // `MONGODB_ATLAS_*_API_KEY` in the help is a pattern, not a name.
+                if name == "MONGODB_ATLAS" {
+                    continue;
+                }
+                assert!(
+                    is_known(name),
+                    "{file} names {name}, which the tool does not read"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_documents_every_variable() {
+        let readme = include_str!("../../README.md");
+        for variable in VARIABLES {
+            assert!(
+                readme.contains(variable.name),
+                "README lacks {}",
+                variable.name
+            );
+        }
+    }
+
+    #[test]
+    fn help_lists_every_variable_once() {
+        let text = help_text();
+        for variable in VARIABLES {
+            let lines = text
+                .lines()
+                .filter(|l| l.trim_start().starts_with(variable.name))
+                .count();
+            assert_eq!(lines, 1, "{}", variable.name);
+        }
+    }
 }

@@ -9,6 +9,7 @@
 pub mod defaults;
 pub mod environment;
 pub mod help;
+pub mod man;
 
 use crate::errors::ExitCode;
 use crate::secret::Secret;
@@ -299,4 +300,27 @@ pub struct DeleteArgs {
 
     #[command(flatten)]
     pub timing: WaitTiming,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::help::try_parse_from;
+
+    #[test]
+    fn secrets_typed_as_flags_are_masked_in_debug_output() {
+        let parsed = try_parse_from([
+            "atlas-ear",
+            "--private-key",
+            "very-private-value",
+            "--client-secret",
+            "mdb_sa_sk_very_secret",
+            "list",
+        ])
+        .unwrap();
+        let printed = format!("{parsed:?}");
+        assert!(!printed.contains("very-private-value"), "{printed}");
+        assert!(!printed.contains("mdb_sa_sk_very_secret"), "{printed}");
+        assert!(printed.contains("private_key: Some(********)"), "{printed}");
+        assert!(parsed.typed_flags.iter().any(|f| f == "private_key"));
+    }
 }

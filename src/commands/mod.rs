@@ -14,7 +14,7 @@ pub mod status_rules;
 pub mod unknown_outcome;
 pub mod wait;
 
-pub use outcome::{Outcome, Report, Shape};
+pub use outcome::Report;
 pub use progress::ProgressSink;
 
 use crate::api::{self, EndpointList, PlannedRequest, RawEndpoint};

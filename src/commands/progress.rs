@@ -18,16 +18,3 @@ pub trait ProgressSink {
     /// Clears live lines; nothing more is shown for the endpoints begun.
     fn finish(&mut self);
 }
-
-/// Shows nothing: for commands and tests that have nobody to tell.
-#[derive(Debug, Default)]
-pub struct Silent;
-
-impl ProgressSink for Silent {
-    fn begin(&mut self, _labels: Vec<String>) {}
-    fn note(&mut self, _text: &str) {}
-    fn status(&mut self, _slot: usize, _status: &str) {}
-    fn relabel(&mut self, _slot: usize, _label: &str) {}
-    fn done(&mut self, _slot: usize, _summary: &str) {}
-    fn finish(&mut self) {}
-}

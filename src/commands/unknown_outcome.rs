@@ -3,7 +3,7 @@
 //! never is; instead the provider's endpoints are listed, once for all such regions, and each
 //! region is reported as created (with a note) or as not created (a re-run is safe).
 
-use crate::api::{self, RawEndpoint, Scope};
+use crate::api::{self, EndpointList, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason};
 use crate::errors::{ApiError, AuthRejected, exit};
 use crate::interrupt::Interrupts;
@@ -61,33 +61,39 @@ pub async fn find_out(
                     )),
                 ));
             }
-            Some(Ok(list)) => match list.existing_in(&region) {
-                Some(found) => {
-                    outcome.endpoint = Some(RawEndpoint {
-                        value: found.clone(),
-                        body: None,
-                    });
-                    let id = outcome.endpoint_id().unwrap_or("").to_string();
-                    outcome.notes.push(format!(
-                        "the answer to the create request was lost ({}); listing shows endpoint {id} in {region}, so it was created",
-                        first_line(&error)
-                    ));
-                }
-                None => {
-                    outcome.problem = Some(Problem {
-                        reason: Reason::NotCreated,
-                        ..Problem::from_error(
-                            &error,
-                            Some(&format!(
-                                "creating the endpoint in {region} failed and listing shows no endpoint there, so nothing was created; re-running is safe"
-                            )),
-                        )
-                    });
-                }
-            },
+            Some(Ok(list)) => settle_from_list(outcome, &error, list),
         }
     }
     listed.is_none() && !already_interrupted
+}
+
+/// What the list says of one region whose create had no usable answer.
+fn settle_from_list(outcome: &mut Outcome, error: &anyhow::Error, list: &EndpointList) {
+    let region = outcome.target.name().to_string();
+    match list.existing_in(&region) {
+        Some(found) => {
+            outcome.endpoint = Some(RawEndpoint {
+                value: found.clone(),
+                body: None,
+            });
+            let id = outcome.endpoint_id().unwrap_or("").to_string();
+            outcome.notes.push(format!(
+                "the answer to the create request was lost ({}); listing shows endpoint {id} in {region}, so it was created",
+                first_line(error)
+            ));
+        }
+        None => {
+            outcome.problem = Some(Problem {
+                reason: Reason::NotCreated,
+                ..Problem::from_error(
+                    error,
+                    Some(&format!(
+                        "creating the endpoint in {region} failed and listing shows no endpoint there, so nothing was created; re-running is safe"
+                    )),
+                )
+            });
+        }
+    }
 }
 
 fn first_line(error: &anyhow::Error) -> String {

@@ -252,17 +252,7 @@ impl ApiClient {
                 content_type.as_deref(),
                 &bytes,
             ));
-            let error = if matches!(status.as_u16(), 400 | 401 | 403) {
-                error.context(format!(
-                    "service account {} could not get an access token; check the client id and secret (--client-id/--client-secret or MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)",
-                    state.client_id
-                ))
-            } else {
-                error.context(format!(
-                    "service account {} could not get an access token",
-                    state.client_id
-                ))
-            };
+            let error = token_refusal(error, status, &state.client_id);
             let failure = Failure::Status {
                 status: status.as_u16(),
                 retry_after: retry_after(&headers),
@@ -271,6 +261,20 @@ impl ApiClient {
         }
         AccessToken::from_response(&bytes, requested_at)
             .map_err(|e| TokenFailure::Final(TransportError(format!("POST {url}: {e}")).into()))
+    }
+}
+
+/// What a refused token request says: for 400, 401 and 403 the credentials are the likely
+/// cause, so the message names where they come from.
+fn token_refusal(error: anyhow::Error, status: StatusCode, client_id: &str) -> anyhow::Error {
+    if matches!(status.as_u16(), 400 | 401 | 403) {
+        error.context(format!(
+            "service account {client_id} could not get an access token; check the client id and secret (--client-id/--client-secret or MONGODB_ATLAS_CLIENT_ID/MONGODB_ATLAS_CLIENT_SECRET)"
+        ))
+    } else {
+        error.context(format!(
+            "service account {client_id} could not get an access token"
+        ))
     }
 }
 

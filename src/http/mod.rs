@@ -4,20 +4,28 @@
 //! The API layer hands it a method, a path and an optional JSON body and gets back the status
 //! and bytes of a 2xx answer, or a typed error. Authentication is answered pre-emptively once a
 //! digest challenge is known, so each call is one round trip.
+//!
+//! `digest_auth.rs` and `bearer.rs` are the two ways of proving who calls, `response.rs` reads
+//! and judges answers, `retry.rs` is the policy and its one loop, `trace.rs` the `-v` lines. This
+//! layer may use `auth/`, `settings/` and the floor.
+
 pub mod retry;
 pub mod trace;
 
 mod bearer;
+mod digest_auth;
+mod response;
+
+pub use response::api_error;
+use response::{BodyError, RawResponse, body_too_large};
 
 use crate::auth::challenge_cache::ChallengeCache;
 use crate::auth::challenge_slot::ChallengeSlot;
-use crate::auth::digest::{self, DigestChallenge};
-use crate::errors::{ApiError, AuthRejected, NetworkError, TransportError};
-use crate::escape::printable_snippet;
+use crate::errors::{NetworkError, TransportError};
 use crate::http::retry::{Attempt, Failure, RetryPolicy, parse_retry_after, retrying};
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode, Url};
 use std::time::{Duration, Instant};
 
@@ -143,7 +151,8 @@ impl ApiClient {
         .await
     }
 
-    /// Sends the request with authentication, answering digest challenges. Returns whatever
+    /// Sends the request with the configured credentials: digest answers for an API key
+    /// (`digest_auth.rs`), a bearer token for a service account (`bearer.rs`). Returns whatever
     /// final answer the server gave, success or not.
     async fn send_authenticated(
         &self,
@@ -151,80 +160,18 @@ impl ApiClient {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<RawResponse> {
-        let (public_key, private_key) = match &self.credentials {
+        match &self.credentials {
             Credentials::ApiKey {
                 public_key,
                 private_key,
-            } => (public_key, private_key),
-            Credentials::ServiceAccount { .. } => {
-                return self.send_with_bearer(method, url, body).await;
-            }
-        };
-        // The digest `uri` must be exactly what goes on the request line.
-        let uri = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        let authorize = |challenge: &mut DigestChallenge| {
-            challenge.authorize(method.as_str(), &uri, public_key, private_key.expose())
-        };
-
-        // One request at a time fetches or answers a new challenge, holding `handshake` until
-        // the server has accepted that answer; the others wait, so none pays for a 401 of its
-        // own and none overtakes the answer with a later nc (which the server would take for a
-        // replay, and this call for a wrong key).
-        let guard = self.handshake.lock().await;
-        let mut authorization = self.challenge.answer_preemptively(authorize);
-        let mut handshake_guard = authorization.is_none().then_some(guard);
-        // The nonce of a challenge the server issued during this very call, once answered.
-        let mut answered_fresh: Option<String> = None;
-        loop {
-            let response = self
-                .send_once(method, url, body, authorization.as_deref())
-                .await?;
-            if response.status != StatusCode::UNAUTHORIZED {
-                if let Some(nonce) = &answered_fresh {
-                    self.challenge.share_confirmed(nonce);
-                }
-                return Ok(response);
-            }
-            let offered = response
-                .headers
-                .get_all(WWW_AUTHENTICATE)
-                .iter()
-                .filter_map(|v| v.to_str().ok());
-            let challenge = match digest::parse_challenges(offered) {
-                Ok(challenge) => challenge,
-                // A 401 without a usable digest challenge is an answer in itself.
-                Err(digest::ChallengeError::NoDigestChallenge) => return Ok(response),
-                Err(e) => {
-                    return Err(TransportError(format!(
-                        "cannot answer the server's authentication challenge: {e}"
-                    ))
-                    .into());
-                }
-            };
-            if answered_fresh.is_some() {
-                return Err(AuthRejected {
-                    public_key: public_key.clone(),
-                }
-                .into());
-            }
-            if self.verbose > 0 && authorization.is_some() {
-                let why = if challenge.stale {
-                    "expired"
-                } else {
-                    "rejected"
+            } => {
+                let key = digest_auth::ApiKey {
+                    public: public_key,
+                    private: private_key,
                 };
-                self.trace(format_args!(
-                    "  digest nonce {why}; answering the new challenge"
-                ));
+                self.send_with_digest(method, url, body, key).await
             }
-            if handshake_guard.is_none() {
-                handshake_guard = Some(self.handshake.lock().await);
-            }
-            answered_fresh = Some(challenge.nonce.clone());
-            authorization = Some(self.challenge.answer_fresh(challenge, authorize));
+            Credentials::ServiceAccount { .. } => self.send_with_bearer(method, url, body).await,
         }
     }
 
@@ -277,17 +224,7 @@ impl ApiClient {
         };
         self.tracer()
             .response((method, url), status, started.elapsed(), &headers, &bytes);
-        if status.is_redirection() {
-            let location = headers
-                .get(reqwest::header::LOCATION)
-                .map(|v| printable_snippet(v.as_bytes(), 200))
-                .unwrap_or_else(|| "(no Location header)".into());
-            return Err(TransportError(format!(
-                "{method} {url}: the server answered HTTP {} with a redirect to {location}; redirects are not followed (check --base-url)",
-                status.as_u16()
-            ))
-            .into());
-        }
+        response::refuse_redirect(method, url, status, &headers)?;
         Ok(RawResponse {
             status,
             content_type: headers
@@ -342,105 +279,4 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
-}
-
-/// A response before it has been judged.
-struct RawResponse {
-    status: StatusCode,
-    content_type: Option<String>,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl From<RawResponse> for ApiResponse {
-    fn from(r: RawResponse) -> Self {
-        ApiResponse {
-            status: r.status,
-            content_type: r.content_type,
-            body: r.body,
-        }
-    }
-}
-
-/// Why a response body could not be read whole.
-enum BodyError {
-    /// Longer than the cap the caller gave; nothing past the cap was kept.
-    TooLarge,
-    /// The connection failed mid-body; the text says how.
-    Network(String),
-}
-
-impl ApiClient {
-    /// Reads a response body, refusing it as soon as it is announced or grows past `cap`, so a
-    /// hostile or broken server cannot make the process grow.
-    async fn read_body(
-        &self,
-        response: &mut reqwest::Response,
-        cap: usize,
-    ) -> Result<Vec<u8>, BodyError> {
-        if response
-            .content_length()
-            .is_some_and(|len| len > cap as u64)
-        {
-            return Err(BodyError::TooLarge);
-        }
-        let mut bytes = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) if bytes.len() + chunk.len() > cap => {
-                    return Err(BodyError::TooLarge);
-                }
-                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                Ok(None) => return Ok(bytes),
-                Err(e) => return Err(BodyError::Network(self.describe_reqwest_error(&e))),
-            }
-        }
-    }
-}
-
-fn body_too_large(method: &Method, url: &Url) -> TransportError {
-    TransportError(format!(
-        "{method} {url}: the response body is larger than {} MiB; refusing to read it",
-        MAX_BODY_BYTES / (1024 * 1024)
-    ))
-}
-
-/// Decodes a non-2xx answer into an [`ApiError`], whether or not its body is Atlas error JSON.
-/// Public so the property tests and fuzz targets can feed it arbitrary bodies.
-pub fn api_error(
-    method: &str,
-    url: &str,
-    status: u16,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> ApiError {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct AtlasErrorBody {
-        error_code: Option<String>,
-        detail: Option<String>,
-    }
-    let parsed: Option<AtlasErrorBody> = serde_json::from_slice(body).ok();
-    let (error_code, detail, body_snippet) = match parsed {
-        Some(b) if b.error_code.is_some() || b.detail.is_some() => (b.error_code, b.detail, None),
-        _ if body.is_empty() => (None, None, None),
-        _ => (
-            None,
-            None,
-            Some(format!(
-                "{} bytes of {}: {}",
-                body.len(),
-                printable_snippet(content_type.unwrap_or("no content type").as_bytes(), 80),
-                printable_snippet(body, 120)
-            )),
-        ),
-    };
-    ApiError {
-        status,
-        method: method.to_string(),
-        url: url.to_string(),
-        error_code,
-        detail,
-        body_snippet,
-    }
 }

@@ -14,6 +14,7 @@ pub fn sorted_views(values: &[Value]) -> Vec<EndpointView> {
 }
 
 /// A bordered table with one row per endpoint, uncoloured and unlimited in width.
+#[cfg(test)]
 pub fn endpoints_table(out: &mut impl Write, views: &[EndpointView]) -> io::Result<()> {
     write_table(out, views, &TableStyle::default())
 }

@@ -265,6 +265,7 @@ fn resolve_project_id(value: Option<&Sourced<String>>) -> Result<String, UsageEr
 
 /// Accepts `https://host[:port][/prefix]`, and plain `http://` only for this machine, where
 /// the emulator runs: anything else would send keys and tokens over the network in clear.
+#[cfg(test)]
 pub fn parse_base_url(value: &str) -> Result<Url, UsageError> {
     parse_base_url_from(value, "--base-url / MONGODB_ATLAS_BASE_URL")
 }
@@ -346,6 +347,43 @@ mod tests {
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("cloud.mongodb.com").is_err());
         assert!(parse_base_url("https://h/?a=1").is_err());
+    }
+
+    /// Settings hold every source a secret can come from (flag, environment, profile); none of
+    /// them shows through `Debug`.
+    #[test]
+    fn debug_of_settings_shows_no_secret() {
+        let dir = std::env::temp_dir().join(format!("atlas-ear-debug-{}", std::process::id()));
+        let config = dir.join("atlascli");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("config.toml"),
+            "[default]\npublic_api_key = \"abcdefgh\"\nprivate_api_key = \"profile-private-sentinel\"\n",
+        )
+        .unwrap();
+        let parsed = crate::cli::help::try_parse_from([
+            "atlas-ear",
+            "--client-secret",
+            "flag-secret-sentinel",
+            "list",
+        ])
+        .unwrap();
+        let env = Env::from_pairs([
+            ("XDG_CONFIG_HOME", dir.to_str().unwrap()),
+            ("HOME", dir.to_str().unwrap()),
+            ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "env-private-sentinel"),
+        ]);
+        let settings = Settings::resolve_in(&parsed.cli.global, &env, parsed.typed_flags).unwrap();
+        let printed = format!("{settings:?} {env:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+        for secret in [
+            "profile-private-sentinel",
+            "flag-secret-sentinel",
+            "env-private-sentinel",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
     }
 
     #[test]

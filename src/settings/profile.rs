@@ -204,24 +204,7 @@ pub fn parse(
         if !choice.is_explicit() {
             return Ok(None);
         }
-        let names: Vec<&str> = document
-            .get_ref()
-            .iter()
-            .filter(|(_, value)| value.get_ref().is_table())
-            .map(|(key, _)| key.get_ref().as_ref())
-            .collect();
-        let known = if names.is_empty() {
-            "it holds no profiles".to_string()
-        } else {
-            format!("its profiles are: {}", names.join(", "))
-        };
-        return Err(UsageError(format!(
-            "profile '{}' was chosen ({}), but {} has no [{}] table; {known}",
-            choice.name,
-            choice.source,
-            path.display(),
-            choice.name
-        )));
+        return Err(missing_profile(document.get_ref(), path, choice));
     };
     let Some(table) = entry.get_ref().as_table() else {
         return Err(located(
@@ -234,6 +217,43 @@ pub fn parse(
             ),
         ));
     };
+    let values = profile_values(table, text, choice, &located)?;
+    Ok(Some(Profile {
+        name: choice.name.clone(),
+        path: path.to_path_buf(),
+        values,
+    }))
+}
+
+/// An explicitly chosen profile that the file does not have, with the profiles it does have.
+fn missing_profile(document: &DeTable<'_>, path: &Path, choice: &ProfileChoice) -> UsageError {
+    let names: Vec<&str> = document
+        .iter()
+        .filter(|(_, value)| value.get_ref().is_table())
+        .map(|(key, _)| key.get_ref().as_ref())
+        .collect();
+    let known = if names.is_empty() {
+        "it holds no profiles".to_string()
+    } else {
+        format!("its profiles are: {}", names.join(", "))
+    };
+    UsageError(format!(
+        "profile '{}' was chosen ({}), but {} has no [{}] table; {known}",
+        choice.name,
+        choice.source,
+        path.display(),
+        choice.name
+    ))
+}
+
+/// The known keys of one profile table with their lines; a key of the wrong type or an
+/// unknown `service` is an error at its position.
+fn profile_values(
+    table: &DeTable<'_>,
+    text: &str,
+    choice: &ProfileChoice,
+    located: &dyn Fn(usize, &str) -> UsageError,
+) -> Result<BTreeMap<ProfileKey, (String, usize)>, UsageError> {
     let mut values = BTreeMap::new();
     for (key, value) in table.iter() {
         let Some(known) = ProfileKey::from_str(key.get_ref()) else {
@@ -267,11 +287,7 @@ pub fn parse(
         let (line, _) = line_and_column(text, value.span().start);
         values.insert(known, (text_value.to_string(), line));
     }
-    Ok(Some(Profile {
-        name: choice.name.clone(),
-        path: path.to_path_buf(),
-        values,
-    }))
+    Ok(values)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

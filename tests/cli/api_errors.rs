@@ -112,12 +112,7 @@ fn unreachable_server_exits_6() {
 fn expired_nonce_costs_exactly_one_extra_request() {
     let emu = emulator();
     for i in 0..600 {
-        emu.seed_endpoint(
-            PROJECT,
-            "AWS",
-            atlas_ear::regions::AWS_REGIONS[i % 39],
-            "ACTIVE",
-        );
+        emu.seed_endpoint(PROJECT, "AWS", atlas_ear::AWS_REGIONS[i % 39], "ACTIVE");
     }
     // Every answer invalidates the nonce it accepted, so page 2 meets an expired nonce.
     emu.set_rotate_nonce(true);

@@ -237,7 +237,7 @@ fn list_over_pages_never_repeats_a_challenge_with_a_warm_cache() {
     let home = scratch_home();
     list_costs(&emu, &home, &[]);
     for i in 0..1200 {
-        let region = atlas_ear::regions::AWS_REGIONS[i % 39];
+        let region = atlas_ear::AWS_REGIONS[i % 39];
         emu.seed_endpoint(PROJECT, "AWS", region, "ACTIVE");
     }
     let pages = list_costs(&emu, &home, &["-o", "json"]);

@@ -1,9 +1,9 @@
 //! The challenge cache as a library: nc reservation, expiry, keys, locking between threads, and
 //! the fallbacks of `ChallengeSlot` when the cache cannot be used.
 
-use atlas_ear::auth::challenge_cache::ChallengeCache;
-use atlas_ear::auth::challenge_slot::ChallengeSlot;
-use atlas_ear::auth::digest::{DigestAlgorithm, DigestChallenge};
+use atlas_ear::ChallengeCache;
+use atlas_ear::ChallengeSlot;
+use atlas_ear::{DigestAlgorithm, DigestChallenge};
 use std::collections::HashSet;
 use std::time::Duration;
 use url::Url;
@@ -249,8 +249,8 @@ fn a_slot_without_a_cache_never_touches_the_file() {
 
 #[test]
 fn the_cache_sits_next_to_the_token_cache_unless_turned_off() {
-    use atlas_ear::settings::paths::challenge_cache_dir as cache_dir;
-    use atlas_ear::settings::sources::Env;
+    use atlas_ear::Env;
+    use atlas_ear::challenge_cache_dir as cache_dir;
     let env = Env::from_pairs([("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]);
     if cfg!(not(any(target_os = "macos", windows))) {
         assert_eq!(

@@ -109,7 +109,7 @@ fn azure_and_global_options_after_the_subcommand() {
 fn list_reads_every_page_with_one_challenge() {
     let emu = emulator();
     for i in 0..1200 {
-        let region = atlas_ear::regions::AWS_REGIONS[i % 39];
+        let region = atlas_ear::AWS_REGIONS[i % 39];
         emu.seed_endpoint(PROJECT, "AWS", region, "ACTIVE");
     }
     let home = scratch_home();

@@ -2,9 +2,9 @@
 //! fetches the challenge instead of each paying for a 401, and later calls never see one.
 
 use crate::common;
-use atlas_ear::http::ApiClient;
-use atlas_ear::settings::Settings;
-use clap::Parser;
+use atlas_ear::ApiClient;
+use atlas_ear::Settings;
+
 use common::*;
 use reqwest::Method;
 
@@ -12,7 +12,7 @@ use reqwest::Method;
 /// from the user's real cache directory (this runs inside the test process).
 fn client_for(emu: &Emulator) -> ApiClient {
     let base_url = emu.base_url();
-    let cli = atlas_ear::cli::Cli::try_parse_from([
+    let parsed = atlas_ear::try_parse_from([
         "atlas-ear",
         "--base-url",
         base_url.as_str(),
@@ -26,7 +26,7 @@ fn client_for(emu: &Emulator) -> ApiClient {
         "list",
     ])
     .unwrap();
-    ApiClient::new(&Settings::resolve(&cli.global, Vec::new()).unwrap()).unwrap()
+    ApiClient::new(&Settings::resolve(&parsed.cli.global, parsed.typed_flags).unwrap()).unwrap()
 }
 
 #[tokio::test]

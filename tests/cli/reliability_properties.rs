@@ -1,12 +1,12 @@
 //! Property tests: whatever a server, a proxy or a user sends, the parsers and decoders return a
 //! value or an error and never panic; and the retry policy never exceeds its bounds.
 
-use atlas_ear::api::{EndpointView, check_deletion, decode_endpoint, decode_page};
-use atlas_ear::auth::digest::{parse_challenge, parse_challenges};
-use atlas_ear::escape::printable_snippet;
-use atlas_ear::http::retry::{Decision, Failure, RetryPolicy};
-use atlas_ear::http::{ApiResponse, api_error};
-use atlas_ear::regions::{Provider, normalize_region, resolve_region};
+use atlas_ear::printable_snippet;
+use atlas_ear::{ApiResponse, api_error};
+use atlas_ear::{Decision, Failure, RetryPolicy};
+use atlas_ear::{EndpointView, check_deletion, decode_endpoint, decode_page};
+use atlas_ear::{Provider, normalize_region, resolve_region};
+use atlas_ear::{parse_challenge, parse_challenges};
 use proptest::prelude::*;
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -54,7 +54,7 @@ fn wait_for_requests(emu: &Emulator, n: usize) {
 
 fn seed_many(emu: &Emulator, n: usize) {
     for i in 0..n {
-        let region = atlas_ear::regions::AWS_REGIONS[i % atlas_ear::regions::AWS_REGIONS.len()];
+        let region = atlas_ear::AWS_REGIONS[i % atlas_ear::AWS_REGIONS.len()];
         emu.seed_endpoint(PROJECT, "AWS", region, "ACTIVE");
     }
 }

@@ -1,10 +1,10 @@
 //! Snapshots of every output format on fixed data (ids from the emulator are random, so the
 //! formats are pinned here on values the test chooses; `output_formats.rs` drives the binary).
 
-use atlas_ear::api::{EndpointList, EndpointView, RawEndpoint};
-use atlas_ear::output::render;
-use atlas_ear::output::table::{TableStyle, write_table};
-use atlas_ear::settings::jq::JqFilter;
+use atlas_ear as render;
+use atlas_ear::JqFilter;
+use atlas_ear::{EndpointList, EndpointView, RawEndpoint};
+use atlas_ear::{TableStyle, write_table};
 use serde_json::{Value, json};
 
 fn endpoints() -> Vec<Value> {
