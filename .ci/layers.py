@@ -59,14 +59,13 @@ def arrows(mods):
     for module, path in mods.items():
         with open(path, encoding="utf-8", errors="replace") as f:
             text = expand_use_groups(strip(f.read()))
-        is_folder = os.path.basename(path) == "mod.rs" or module == ()
         for path_text in re.findall(r"\b((?:crate|super)(?:::(?:\w+|\*))+)", text):
             segs = path_text.split("::")
             if segs[0] == "crate":
                 base = []
             else:
-                # `super` in a/b.rs is `a`; in a/mod.rs it is the parent of `a`.
-                base = list(module) if is_folder else list(module[:-1])
+                # Each `super` is one step up from the module itself: in `a::b` it is `a`.
+                base = list(module)
                 while segs and segs[0] == "super":
                     base = base[:-1]
                     segs = segs[1:]
