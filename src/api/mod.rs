@@ -18,8 +18,12 @@ use serde_json::{Map, Value};
 
 /// Largest page Atlas serves; fewer pages mean fewer round trips.
 pub const ITEMS_PER_PAGE: usize = 500;
-/// A server that keeps saying "there is more" cannot keep us looping forever.
-const MAX_PAGES: usize = 10_000;
+/// Most endpoints one list may hold: ten full pages. A project has a few dozen endpoints per
+/// provider at most (one per region), so a server that keeps sending more is broken or hostile.
+pub const MAX_LIST_ITEMS: usize = 5_000;
+/// Most bytes of page bodies one list may hold, so memory stays bounded whatever the pages
+/// contain (an endpoint is a few hundred bytes of JSON).
+pub const MAX_LIST_BYTES: usize = 8 * 1024 * 1024;
 
 /// The project and provider some endpoints belong to, and the client that reaches them.
 pub struct Scope<'a> {
@@ -137,36 +141,104 @@ pub async fn delete_endpoint(
     check_deletion(&response)
 }
 
-/// `GET .../privateEndpoints`, every page, 500 at a time.
+/// `GET .../privateEndpoints`, every page, 500 at a time. The walk is bounded: a list that
+/// would pass [`MAX_LIST_ITEMS`] or [`MAX_LIST_BYTES`], a page that repeats an endpoint already
+/// received, or a `totalCount` that no list within the bounds can reach is an error naming the
+/// page. A partial list is never returned as if it were whole.
 pub async fn list_endpoints(
     client: &ApiClient,
     project_id: &str,
     provider: Provider,
 ) -> Result<EndpointList> {
-    let mut results = Vec::new();
-    let mut total_count = None;
-    for page in 1..=MAX_PAGES {
+    let mut walk = PageWalk::default();
+    for page in 1.. {
         let response = list_page_request(project_id, provider, page)
             .send(client)
             .await?;
-        let (items, count, has_next) = decode_page(&response)?;
-        let received = items.len();
-        results.extend(items);
-        if count.is_some() {
-            total_count = count;
-        }
-        // Stop on the first sign that this was the last page. `totalCount` is documented as an
-        // estimate, so a short page or a missing `next` link ends the walk as well.
-        let short_page = received < ITEMS_PER_PAGE;
-        let counted_all = total_count.is_some_and(|t| results.len() as u64 >= t);
-        if received == 0 || short_page || counted_all || has_next == Some(false) {
+        if walk.take(page, &response)? == More::No {
             break;
         }
     }
-    Ok(EndpointList {
-        results,
-        total_count,
-    })
+    Ok(walk.into_list())
+}
+
+/// Whether another page should be read.
+#[derive(Debug, PartialEq, Eq)]
+enum More {
+    Yes,
+    No,
+}
+
+/// The pages of one list received so far, and the checks that keep the walk bounded.
+#[derive(Default)]
+struct PageWalk {
+    results: Vec<Value>,
+    total_count: Option<u64>,
+    bytes: usize,
+    seen_ids: std::collections::HashSet<String>,
+}
+
+impl PageWalk {
+    /// Adds page `page` (from 1), or says why the list cannot be trusted.
+    fn take(&mut self, page: usize, response: &ApiResponse) -> Result<More> {
+        let stop = |why: String| {
+            anyhow::Error::new(TransportError(format!(
+                "listing stopped at page {page}: {why}; a partial list is never used"
+            )))
+        };
+        self.bytes += response.body.len();
+        if self.bytes > MAX_LIST_BYTES {
+            return Err(stop(format!(
+                "the pages so far hold more than {} MiB, more than a list of private endpoints can",
+                MAX_LIST_BYTES / (1024 * 1024)
+            )));
+        }
+        let (items, count, has_next) = decode_page(response)?;
+        let received = items.len();
+        if let Some(total) = count {
+            if total > MAX_LIST_ITEMS as u64 {
+                return Err(stop(format!(
+                    "the server reports totalCount {total}, more than the {MAX_LIST_ITEMS} endpoints a list may hold"
+                )));
+            }
+            self.total_count = Some(total);
+        }
+        if self.results.len() + received > MAX_LIST_ITEMS {
+            return Err(stop(format!(
+                "the list would grow past {MAX_LIST_ITEMS} endpoints"
+            )));
+        }
+        for item in &items {
+            let Some(id) = item.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            if !self.seen_ids.insert(id.to_string()) {
+                return Err(stop(format!(
+                    "the page repeats endpoint {} already received; the server is not paging forward",
+                    printable_snippet(id.as_bytes(), 40)
+                )));
+            }
+        }
+        self.results.extend(items);
+        // Stop on the first sign that this was the last page. `totalCount` is documented as an
+        // estimate, so a short page or a missing `next` link ends the walk as well.
+        let short_page = received < ITEMS_PER_PAGE;
+        let counted_all = self
+            .total_count
+            .is_some_and(|t| self.results.len() as u64 >= t);
+        if received == 0 || short_page || counted_all || has_next == Some(false) {
+            Ok(More::No)
+        } else {
+            Ok(More::Yes)
+        }
+    }
+
+    fn into_list(self) -> EndpointList {
+        EndpointList {
+            results: self.results,
+            total_count: self.total_count,
+        }
+    }
 }
 
 fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> TransportError {

@@ -1,0 +1,120 @@
+//! A list is bounded whatever the server sends: endless pages, pages that repeat, a
+//! `totalCount` no list can reach, pages too large to hold. Each case ends in exit 6 naming the
+//! page and the reason, with nothing on stdout, never exit 0 with a partial list.
+
+use crate::common;
+use crate::stand_in::{self, Answer, Seen};
+use common::*;
+use serde_json::json;
+
+/// Page number asked for in a list request.
+fn page_of(seen: &Seen) -> usize {
+    seen.target
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("pageNum="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
+
+/// 500 endpoints whose ids start at `first`, padded with `padding` bytes each.
+fn page_body(first: usize, total_count: Option<u64>, padding: usize) -> Vec<u8> {
+    let results: Vec<_> = (first..first + 500)
+        .map(|n| {
+            json!({
+                "id": format!("{n:024x}"),
+                "cloudProvider": "AWS",
+                "regionName": "US_EAST_1",
+                "status": "ACTIVE",
+                "padding": "x".repeat(padding),
+            })
+        })
+        .collect();
+    let mut page = json!({
+        "results": results,
+        "links": [{"rel": "self", "href": "x"}, {"rel": "next", "href": "y"}],
+    });
+    if let Some(total) = total_count {
+        page["totalCount"] = json!(total);
+    }
+    serde_json::to_vec(&page).unwrap()
+}
+
+fn list_against(server: &stand_in::StandIn) -> Run {
+    let emu = emulator();
+    let home = scratch_home();
+    run(atlas(&emu, &home)
+        .env("MONGODB_ATLAS_BASE_URL", &server.base_url)
+        .args(["list", "-o", "json", "--retries", "0"]))
+}
+
+fn assert_refused(out: &Run, page: usize, reason: &str) {
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "a partial list was printed: {}",
+        out.stdout.len()
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("listing stopped at page {page}: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(reason), "{}", out.stderr);
+}
+
+#[test]
+fn an_impossible_total_count_stops_at_the_first_page() {
+    let server = stand_in::serve(|seen| {
+        Answer::json(page_body(page_of(seen) * 500, Some(1_000_000_000_000), 0))
+    });
+    let out = list_against(&server);
+    assert_refused(
+        &out,
+        1,
+        "totalCount 1000000000000, more than the 5000 endpoints",
+    );
+    assert_eq!(server.requests(), 1);
+}
+
+#[test]
+fn endless_new_pages_stop_at_the_item_bound() {
+    let server = stand_in::serve(|seen| Answer::json(page_body(page_of(seen) * 500, None, 0)));
+    let out = list_against(&server);
+    assert_refused(&out, 11, "past 5000 endpoints");
+    assert_eq!(server.requests(), 11);
+}
+
+#[test]
+fn the_same_page_served_again_is_noticed() {
+    let server = stand_in::serve(|_| Answer::json(page_body(0, None, 0)));
+    let out = list_against(&server);
+    assert_refused(
+        &out,
+        2,
+        "repeats endpoint 000000000000000000000000 already received",
+    );
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn pages_too_large_to_hold_are_refused_and_memory_stays_bounded() {
+    // About 15 MiB a page: under the 16 MiB body cap, over what a list may hold.
+    let server = stand_in::serve(|seen| Answer::json(page_body(page_of(seen) * 500, None, 30_000)));
+    let out = list_against(&server);
+    assert_refused(&out, 1, "more than 8 MiB");
+    assert_eq!(server.requests(), 1);
+    // The largest resident set of any child this test process has waited for so far, the run
+    // above included (every child is an atlas-ear run, each bounded the same way).
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage writes a whole rusage into the pointer it is given.
+    let usage = unsafe {
+        assert_eq!(
+            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
+            0
+        );
+        usage.assume_init()
+    };
+    let peak_mib = usage.ru_maxrss / 1024;
+    assert!(peak_mib < 64, "peak resident set {peak_mib} MiB");
+}
