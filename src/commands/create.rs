@@ -11,7 +11,7 @@ use crate::api::{self, EndpointList, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{failed_problem, failure_reason};
-use crate::commands::unknown_outcome::{find_out, outcome_is_known};
+use crate::commands::unknown_outcome::{RECHECK, find_out, outcome_is_known};
 use crate::commands::wait::wait_until;
 use crate::commands::{Done, dry_run};
 use crate::errors::exit;
@@ -148,10 +148,10 @@ pub async fn create_in_regions(
             Request::Abandoned => {
                 let region = outcome.target.name();
                 outcome.problem = Some(Problem::new(
-                    Reason::Interrupted,
+                    Reason::OutcomeUnknown,
                     exit::INTERRUPTED,
                     format!(
-                        "interrupted while creating the endpoint in {region}: its outcome is unknown; check with `atlas-ear list` or re-run with --skip-existing"
+                        "interrupted while creating the endpoint in {region}: its outcome is unknown; {RECHECK}"
                     ),
                 ));
             }

@@ -14,6 +14,9 @@ pub enum Reason {
     RequestFailed,
     /// A create whose outcome was unknown; listing showed no endpoint in the region.
     NotCreated,
+    /// A create whose outcome is still unknown: no usable answer, and the check by listing
+    /// failed or was interrupted. The endpoint may or may not exist.
+    OutcomeUnknown,
     /// The endpoint is FAILED.
     EndpointFailed,
     /// The endpoint is DELETING, so it will never become settled or active.
@@ -32,6 +35,7 @@ impl Reason {
             Reason::ApiError => "api_error",
             Reason::RequestFailed => "request_failed",
             Reason::NotCreated => "not_created",
+            Reason::OutcomeUnknown => "outcome_unknown",
             Reason::EndpointFailed => "endpoint_failed",
             Reason::NotSettling => "not_settling",
             Reason::WaitTimeout => "wait_timeout",

@@ -8,6 +8,11 @@ use crate::commands::outcome::{Outcome, Problem, Reason};
 use crate::errors::{ApiError, AuthRejected, exit};
 use crate::interrupt::Interrupts;
 
+/// What to do about an endpoint that may or may not exist: re-running with `--skip-existing`
+/// creates it only where it is missing.
+pub const RECHECK: &str =
+    "see `atlas-ear list`, or re-run with --skip-existing, which creates it only if it is missing";
+
 /// A refusal Atlas stated (a 4xx, or keys rejected) leaves nothing created; anything else
 /// (no answer, a 5xx, an unreadable 2xx) may have created the endpoint.
 pub fn outcome_is_known(error: &anyhow::Error) -> bool {
@@ -43,23 +48,26 @@ pub async fn find_out(
         match &listed {
             None => {
                 outcome.problem = Some(Problem {
-                    reason: Reason::Interrupted,
+                    reason: Reason::OutcomeUnknown,
                     exit_code: exit::INTERRUPTED,
                     ..Problem::from_error(
                         &error,
                         Some(&format!(
-                            "{lost} and the check was interrupted; see `atlas-ear list` or re-run with --skip-existing"
+                            "{lost} and the check was interrupted, so its outcome is unknown; {RECHECK}"
                         )),
                     )
                 });
             }
             Some(Err(list_error)) => {
-                outcome.problem = Some(Problem::from_error(
-                    &error,
-                    Some(&format!(
-                        "{lost}, and listing to check failed too ({list_error:#}); see `atlas-ear list` or re-run with --skip-existing"
-                    )),
-                ));
+                outcome.problem = Some(Problem {
+                    reason: Reason::OutcomeUnknown,
+                    ..Problem::from_error(
+                        &error,
+                        Some(&format!(
+                            "{lost}, and listing to check failed too ({list_error:#}), so its outcome is unknown; {RECHECK}"
+                        )),
+                    )
+                });
             }
             Some(Ok(list)) => settle_from_list(outcome, &error, list),
         }

@@ -487,3 +487,55 @@ fn five_regions_cost_six_requests_cold_and_five_with_a_warm_cache() {
     let statuses: Vec<u16> = api_requests(&emu).iter().map(|r| r.status).collect();
     assert_eq!(statuses, vec![202; 5]);
 }
+
+#[test]
+fn an_answer_lost_with_a_failing_check_is_reported_as_unknown_not_as_a_refusal() {
+    let emu = emulator();
+    emu.inject(Fault {
+        route: Route::Create,
+        kind: FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        count: 1,
+    });
+    emu.inject(Fault {
+        route: Route::List,
+        kind: FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        count: 1,
+    });
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "create",
+        "--region",
+        "US_EAST_1,EU_WEST_1",
+        "--retries",
+        "0",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{doc}");
+    assert_eq!(errors[0]["reason"], "outcome_unknown");
+    assert_eq!(errors[0]["status"], 500);
+    assert!(
+        out.stderr.contains("its outcome is unknown"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("re-run with --skip-existing"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        posts(&emu).iter().filter(|r| r.is_authenticated()).count(),
+        2,
+        "the POST that failed is not sent again"
+    );
+}
