@@ -28,13 +28,15 @@ pub enum ExitCode {
     WaitTimeout,
     /// An endpoint ended in FAILED.
     EndpointFailed,
-    /// Interrupted by Ctrl-C.
+    /// Interrupted by Ctrl-C (SIGINT).
     Interrupted,
+    /// Stopped by SIGTERM (CI cancellation, `timeout`, Kubernetes), reported like Ctrl-C.
+    Terminated,
 }
 
 impl ExitCode {
     /// In the order the help text lists them.
-    pub const ALL: [ExitCode; 10] = [
+    pub const ALL: [ExitCode; 11] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -45,6 +47,7 @@ impl ExitCode {
         ExitCode::WaitTimeout,
         ExitCode::EndpointFailed,
         ExitCode::Interrupted,
+        ExitCode::Terminated,
     ];
 
     pub const fn number(self) -> u8 {
@@ -59,6 +62,7 @@ impl ExitCode {
             ExitCode::WaitTimeout => 7,
             ExitCode::EndpointFailed => 8,
             ExitCode::Interrupted => 130,
+            ExitCode::Terminated => 143,
         }
     }
 
@@ -77,6 +81,7 @@ impl ExitCode {
             ExitCode::WaitTimeout => "a wait timed out",
             ExitCode::EndpointFailed => "an endpoint ended FAILED",
             ExitCode::Interrupted => "interrupted (Ctrl-C)",
+            ExitCode::Terminated => "terminated (SIGTERM), reported like Ctrl-C",
         }
     }
 
@@ -103,6 +108,7 @@ pub mod exit {
     pub const WAIT_TIMEOUT: u8 = ExitCode::WaitTimeout.number();
     pub const ENDPOINT_FAILED: u8 = ExitCode::EndpointFailed.number();
     pub const INTERRUPTED: u8 = ExitCode::Interrupted.number();
+    pub const TERMINATED: u8 = ExitCode::Terminated.number();
 }
 
 /// Bad input: a flag, an environment variable or a file the user must fix. Exit 2.
@@ -285,7 +291,11 @@ mod tests {
     fn help_lists_every_code_once_in_order() {
         let text = ExitCode::help_text();
         assert!(text.starts_with("Exit codes:\n  0    success\n"), "{text}");
-        assert!(text.ends_with("\n  130  interrupted (Ctrl-C)"), "{text}");
+        assert!(text.contains("\n  130  interrupted (Ctrl-C)\n"), "{text}");
+        assert!(
+            text.ends_with("\n  143  terminated (SIGTERM), reported like Ctrl-C"),
+            "{text}"
+        );
         assert_eq!(text.lines().count(), ExitCode::ALL.len() + 1);
     }
 

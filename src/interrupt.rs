@@ -1,12 +1,62 @@
-//! Ctrl-C as something a long-running command can wait for, instead of a process kill.
+//! Ctrl-C (SIGINT) and SIGTERM as something a long-running command can wait for, instead of a
+//! process kill.
 //!
 //! Waits and multi-region creates must not die mid-way: an endpoint created a moment ago has to
-//! be printed before the process ends, or the user loses track of what exists on the server.
-//! Commands that create or wait listen for interrupts through [`Interrupts`], stop sending,
-//! report what they know and exit 130.
+//! be printed before the process ends, or the user loses track of what exists on the server. CI
+//! cancellation, `timeout(1)` and Kubernetes stop a process with SIGTERM, so it is treated exactly
+//! like Ctrl-C. Commands that create or wait listen through [`Interrupts`], stop sending, report
+//! what they know and exit 130 (SIGINT) or 143 (SIGTERM).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::errors::exit;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use tokio::sync::watch;
+
+/// The exit code of the first stop signal received (0 until one arrives).
+static STOPPED_BY: AtomicU8 = AtomicU8::new(0);
+
+/// The exit code a stopped run ends with: 143 when SIGTERM came first, else 130.
+pub fn exit_code() -> u8 {
+    match STOPPED_BY.load(Ordering::SeqCst) {
+        0 => exit::INTERRUPTED,
+        code => code,
+    }
+}
+
+/// The word for what stopped the run, for its last message.
+pub fn stopped_by() -> &'static str {
+    if exit_code() == exit::TERMINATED {
+        "terminated (SIGTERM)"
+    } else {
+        "interrupted"
+    }
+}
+
+fn record(code: u8) {
+    let _ = STOPPED_BY.compare_exchange(0, code, Ordering::SeqCst, Ordering::SeqCst);
+}
+
+/// Completes at the next SIGINT or SIGTERM, after recording which came first. Installing the
+/// handlers replaces the default action (ending the process) for the rest of the run. An error
+/// means no handler could be installed.
+pub async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            _ = interrupt.recv() => record(exit::INTERRUPTED),
+            _ = terminate.recv() => record(exit::TERMINATED),
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await?;
+        record(exit::INTERRUPTED);
+        Ok(())
+    }
+}
 
 /// Set once a command listens for Ctrl-C itself; `lib::run` then leaves interrupts to it instead
 /// of ending the command at the first press.
@@ -77,11 +127,19 @@ fn spawn_listener(sender: watch::Sender<u32>) {
     use tokio::signal::unix::{SignalKind, signal};
     // Registering here, before any request is sent, means a press during the first request is
     // already counted rather than killing the process.
-    let Ok(mut interrupts) = signal(SignalKind::interrupt()) else {
+    let (Ok(mut interrupts), Ok(mut terminations)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         return;
     };
     tokio::spawn(async move {
-        while interrupts.recv().await.is_some() {
+        loop {
+            tokio::select! {
+                Some(()) = interrupts.recv() => record(exit::INTERRUPTED),
+                Some(()) = terminations.recv() => record(exit::TERMINATED),
+                else => return,
+            }
             sender.send_modify(|n| *n += 1);
         }
     });
@@ -91,6 +149,7 @@ fn spawn_listener(sender: watch::Sender<u32>) {
 fn spawn_listener(sender: watch::Sender<u32>) {
     tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
+            record(exit::INTERRUPTED);
             sender.send_modify(|n| *n += 1);
         }
     });

@@ -60,7 +60,11 @@ pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
                 &mut std::io::stdout().lock(),
             )?);
         }
-        cli::Command::Man => return Ok(cli::man::write_man(&mut std::io::stdout().lock())?),
+        cli::Command::Man => {
+            let mut out = std::io::stdout().lock();
+            cli::man::write_man(&mut out)?;
+            return Ok(out.flush()?);
+        }
         _ => {}
     }
     let settings = settings::Settings::resolve(&cli.global, typed_flags)?;
@@ -71,9 +75,9 @@ pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
     let result = runtime.block_on(async {
         let interrupted = async {
             loop {
-                match tokio::signal::ctrl_c().await {
+                match interrupt::stop_signal().await {
                     Ok(()) if !interrupt::command_listens() => return,
-                    // The command handles this press (and any later one) itself.
+                    // The command handles this signal (and any later one) itself.
                     Ok(()) => {}
                     // No handler could be installed: the command simply runs without one.
                     Err(_) => std::future::pending::<()>().await,
@@ -96,8 +100,8 @@ pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
                     let _ = writeln!(std::io::stderr());
                 }
                 Err(errors::ExitWith {
-                    code: errors::exit::INTERRUPTED,
-                    message: Some("interrupted".into()),
+                    code: interrupt::exit_code(),
+                    message: Some(interrupt::stopped_by().into()),
                 }
                 .into())
             }

@@ -242,7 +242,7 @@ pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
         )),
     };
     let code = if interrupted {
-        exit::INTERRUPTED
+        crate::interrupt::exit_code()
     } else {
         failed
             .first()
@@ -251,7 +251,10 @@ pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
     };
     let message = if interrupted {
         let known = message.map(|m| format!(" ({m})")).unwrap_or_default();
-        format!("interrupted: nothing more was sent; everything known is printed above{known}")
+        format!(
+            "{}: nothing more was sent; everything known is printed above{known}",
+            crate::interrupt::stopped_by()
+        )
     } else {
         message.unwrap_or_default()
     };

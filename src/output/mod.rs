@@ -23,7 +23,47 @@ use std::io::{self, Write};
 
 /// Prints what a command found out, in the chosen mode, and gives the run's verdict: `Ok`, or
 /// the error whose exit code the run ends with (for reports, the first failed target's).
+///
+/// Stdout is flushed here, so a write that fails (a full disk, a closed pipe) is an error of
+/// this run, not lost when the process exits. When that happens after endpoints were created,
+/// they are listed on stderr, so that nothing created on the server goes unreported.
 pub fn show(settings: &Settings, done: Done) -> Result<()> {
+    let known = match &done {
+        Done::Report(report) => known_endpoints(report),
+        _ => Vec::new(),
+    };
+    let shown = print(settings, done);
+    if let Err(error) = &shown
+        && !known.is_empty()
+        && error.chain().any(|c| c.is::<io::Error>())
+    {
+        let mut stderr = io::stderr();
+        let _ = writeln!(
+            stderr,
+            "the result could not be written to stdout; the endpoints it holds are:"
+        );
+        for line in &known {
+            let _ = writeln!(stderr, "  {line}");
+        }
+    }
+    shown
+}
+
+/// One line per endpoint a report knows of: id, region and status, escaped.
+fn known_endpoints(report: &Report) -> Vec<String> {
+    report
+        .outcomes
+        .iter()
+        .filter(|o| !o.gone)
+        .filter_map(|o| o.endpoint.as_ref())
+        .map(|e| {
+            let view = crate::api::EndpointView::from_json(&Value::Object(e.value.clone()));
+            format!("endpoint {} in {} ({})", view.id, view.region, view.status)
+        })
+        .collect()
+}
+
+fn print(settings: &Settings, done: Done) -> Result<()> {
     match done {
         Done::Regions(regions) => print_regions(settings, regions),
         Done::List { list, project_id } => print_list(settings, &list, &project_id),
@@ -35,19 +75,22 @@ pub fn show(settings: &Settings, done: Done) -> Result<()> {
         Done::Config(rows) => print_config(settings, &rows),
         Done::DryRun { requests, note } => curl::print_for(settings, &requests, note.as_deref()),
         Done::Report(report) => print_report(settings, &report),
-    }
+    }?;
+    Ok(io::stdout().flush()?)
 }
 
 /// Prints every outcome on stdout and stderr, then gives the command's verdict.
 fn print_report(settings: &Settings, report: &Report) -> Result<()> {
+    let mut out = io::stdout().lock();
     report::print(
-        &mut io::stdout().lock(),
+        &mut out,
         &mut io::stderr(),
         &report.outcomes,
         report.shape,
         settings.output,
         &settings.presentation,
     )?;
+    out.flush()?;
     conclude(&report.outcomes, report.interrupted)
 }
 

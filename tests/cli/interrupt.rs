@@ -1,5 +1,5 @@
 //! Ctrl-C (SIGINT) during a wait or a multi-region create: exit 130, every endpoint created is
-//! printed, and nothing more is sent.
+//! printed, and nothing more is sent. SIGTERM is handled the same way, with exit 143.
 
 use crate::background;
 use crate::common;
@@ -180,4 +180,70 @@ fn ctrl_c_during_delete_wait_stops_polling_and_reports_deleting() {
         out.stderr
     );
     assert_eq!(authenticated(&api_requests(&emu), "DELETE"), 1);
+}
+
+#[test]
+fn sigterm_while_waiting_after_creates_reports_every_endpoint_and_exits_143() {
+    let emu = emulator(); // settles in ten minutes: the wait cannot end by itself
+    let home = scratch_home();
+    let child = spawn_atlas(
+        &emu,
+        &home,
+        &[
+            "create",
+            "--region",
+            "US_EAST_1,EU_WEST_1,AP_SOUTH_1",
+            "--wait",
+            "--interval",
+            "50ms",
+            "-o",
+            "json",
+        ],
+    );
+    wait_for_requests(&emu, |r| authenticated(r, "GET") >= 3);
+    terminate(&child);
+    let out = finish(child);
+    assert_eq!(out.code, 143, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    let printed: BTreeSet<String> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(printed.len(), 3, "{doc}");
+    assert_eq!(
+        printed,
+        created_ids(&emu),
+        "every endpoint created is printed"
+    );
+    assert!(
+        out.stderr
+            .contains("terminated (SIGTERM): nothing more was sent"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn sigterm_during_a_plain_command_exits_143() {
+    let emu = emulator();
+    let id = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "INITIATING");
+    emu.inject(Fault {
+        route: Route::Get,
+        kind: FaultKind::Delay(Duration::from_secs(30)),
+        // The challenge request and the answered one: whichever comes, it hangs.
+        count: 2,
+    });
+    let home = scratch_home();
+    let child = spawn_atlas(&emu, &home, &["get", &id]);
+    wait_for_requests(&emu, |r| r.iter().any(|r| r.method == "GET"));
+    terminate(&child);
+    let out = finish(child);
+    assert_eq!(out.code, 143, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("terminated (SIGTERM)"),
+        "{}",
+        out.stderr
+    );
 }

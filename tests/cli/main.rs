@@ -20,6 +20,7 @@ mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
 mod hostile_pagination;
+mod hostile_writes;
 mod input_errors;
 mod interrupt;
 mod one_handshake;

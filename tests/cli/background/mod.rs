@@ -45,3 +45,12 @@ pub fn interrupt(child: &Child) {
         .expect("kill runs");
     assert!(status.success(), "kill -INT failed");
 }
+
+/// Sends SIGTERM, as CI cancellation, `timeout(1)` and Kubernetes do.
+pub fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -TERM failed");
+}
