@@ -115,6 +115,8 @@ fn pages_too_large_to_hold_are_refused_and_memory_stays_bounded() {
 }
 
 #[cfg(unix)]
+// The child is reaped by `wait4` below, not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 /// Runs `cmd` to the end and returns its output with the peak resident set of that one child
 /// (from `wait4`, which reports the usage of the child it reaps, not of every child).
 fn run_measured(cmd: &mut std::process::Command) -> (Run, i64) {
