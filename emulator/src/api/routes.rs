@@ -2,7 +2,7 @@
 //! of `groupId`, `cloudProvider` and `endpointId` are validated later, after authentication.
 
 use crate::errors::ApiError;
-use crate::faults::Route;
+use crate::faults::kinds::Route;
 
 pub(crate) const TOKEN_PATH: &str = "/api/oauth/token";
 const GROUPS_PREFIX: &str = "/api/atlas/v2/groups/";

@@ -1,12 +1,12 @@
 //! Validation of everything a request says beyond its route: path values, query parameters and the
 //! create body, as strictly as the spec and the Atlas docs describe (unknown body fields are 400).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::api::routes::{EndpointsTarget, Operation};
 use crate::errors::ApiError;
-use crate::incoming::Incoming;
-use crate::regions::Provider;
-use crate::routes::{EndpointsTarget, Operation};
+use crate::http::incoming::Incoming;
+use crate::model::regions::Provider;
 
 const DEFAULT_ITEMS_PER_PAGE: usize = 100;
 const MAX_ITEMS_PER_PAGE: usize = 500;
@@ -46,6 +46,37 @@ pub(crate) fn validate(
     target: &EndpointsTarget<'_>,
     request: &Incoming,
 ) -> Result<Validated, ApiError> {
+    let provider = path_values(target)?;
+    let pairs = request.query_pairs();
+    let envelope = boolean_param(&pairs, "envelope", false)?;
+    let pretty = boolean_param(&pairs, "pretty", false)?;
+    let page = if target.operation == Operation::List {
+        page_params(&pairs)?
+    } else {
+        Page {
+            include_count: true,
+            items_per_page: DEFAULT_ITEMS_PER_PAGE,
+            page_num: 1,
+        }
+    };
+    let region = match target.operation {
+        Operation::Create => Some(region_from_body(&request.body, provider)?),
+        _ => None,
+    };
+    Ok(Validated {
+        operation: target.operation,
+        group_id: target.group_id.to_string(),
+        provider,
+        endpoint_id: target.endpoint_id.map(str::to_string),
+        envelope,
+        pretty,
+        page,
+        region,
+    })
+}
+
+/// `groupId`, `cloudProvider` and `endpointId`, in that order.
+fn path_values(target: &EndpointsTarget<'_>) -> Result<Provider, ApiError> {
     if !is_object_id(target.group_id) {
         return Err(ApiError::invalid_parameter(
             "INVALID_GROUP_ID",
@@ -70,42 +101,21 @@ pub(crate) fn validate(
             "must be 24 lower-case hexadecimal characters",
         ));
     }
-    let pairs = request.query_pairs();
-    let flag = |name: &str, default: bool| boolean_param(&pairs, name, default);
-    let envelope = flag("envelope", false)?;
-    let pretty = flag("pretty", false)?;
-    let page = if target.operation == Operation::List {
-        Page {
-            include_count: flag("includeCount", true)?,
-            items_per_page: integer_param(
-                &pairs,
-                "itemsPerPage",
-                DEFAULT_ITEMS_PER_PAGE,
-                1,
-                MAX_ITEMS_PER_PAGE,
-            )?,
-            page_num: integer_param(&pairs, "pageNum", 1, 1, usize::MAX)?,
-        }
-    } else {
-        Page {
-            include_count: true,
-            items_per_page: DEFAULT_ITEMS_PER_PAGE,
-            page_num: 1,
-        }
-    };
-    let region = match target.operation {
-        Operation::Create => Some(region_from_body(&request.body, provider)?),
-        _ => None,
-    };
-    Ok(Validated {
-        operation: target.operation,
-        group_id: target.group_id.to_string(),
-        provider,
-        endpoint_id: target.endpoint_id.map(str::to_string),
-        envelope,
-        pretty,
-        page,
-        region,
+    Ok(provider)
+}
+
+/// `includeCount`, `itemsPerPage` and `pageNum` of a list, with the spec's defaults and bounds.
+fn page_params(pairs: &[(&str, &str)]) -> Result<Page, ApiError> {
+    Ok(Page {
+        include_count: boolean_param(pairs, "includeCount", true)?,
+        items_per_page: integer_param(
+            pairs,
+            "itemsPerPage",
+            DEFAULT_ITEMS_PER_PAGE,
+            1,
+            MAX_ITEMS_PER_PAGE,
+        )?,
+        page_num: integer_param(pairs, "pageNum", 1, 1, usize::MAX)?,
     })
 }
 
@@ -158,27 +168,7 @@ fn integer_param(
 
 /// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing else.
 fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(
-            400,
-            "INVALID_JSON",
-            "A request body is required.",
-        ));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            400,
-            "INVALID_JSON",
-            format!("Received JSON is malformed: {e}."),
-        )
-    })?;
-    let Value::Object(object) = value else {
-        return Err(ApiError::new(
-            400,
-            "INVALID_JSON",
-            "The request body must be a JSON object.",
-        ));
-    };
+    let object = json_object(body)?;
     if let Some(unknown) = object.keys().find(|k| k.as_str() != "regionName") {
         return Err(ApiError::new(
             400,
@@ -214,6 +204,32 @@ fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError>
                 format!("must be one of the {provider} regions"),
             ))
         }
+    }
+}
+
+/// A request body that must be a JSON object; 400 `INVALID_JSON` for anything else.
+fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "A request body is required.",
+        ));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            400,
+            "INVALID_JSON",
+            format!("Received JSON is malformed: {e}."),
+        )
+    })?;
+    match value {
+        Value::Object(object) => Ok(object),
+        _ => Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "The request body must be a JSON object.",
+        )),
     }
 }
 
