@@ -21,6 +21,9 @@ pub(crate) const PREFIX: &str = "/__emulator/";
 
 /// Answers one control request.
 pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
+    if let Some(error) = request.host_error() {
+        return Reply::error(&error, false);
+    }
     let rest = request.path.strip_prefix(PREFIX).unwrap_or("");
     let segments: Vec<&str> = rest.split('/').collect();
     let result = match (request.method.as_str(), segments.as_slice()) {

@@ -95,6 +95,7 @@ async fn handle(
     };
     let incoming = Incoming {
         method: parts.method.as_str().to_string(),
+        version: parts.version,
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
         headers: parts.headers,

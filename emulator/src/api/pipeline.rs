@@ -1,5 +1,5 @@
 //! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
-//! route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
+//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
 //! `Content-Type` (415), validation (400), faults, and finally the operation (404/409/2xx).
 
 use std::time::Instant;
@@ -25,6 +25,11 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
         .query_pairs()
         .iter()
         .any(|(n, v)| *n == "pretty" && v.eq_ignore_ascii_case("true"));
+    // Before anything else: a request HTTP/1.1 calls malformed is not looked at further.
+    if let Some(error) = request.host_error() {
+        let quota = lock(&shared.limiter).quota(Instant::now());
+        return with_quota(Reply::error(&error, pretty), quota).into();
+    }
     let mut spent = None;
     let outcome = match routes::match_route(&request.method, &request.path) {
         Err(no_route) => {
