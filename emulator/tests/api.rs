@@ -255,10 +255,18 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
         assert_eq!(body["parameters"][0], path.as_str());
     }
     let cases = [
-        (Method::PUT, list_path(GROUP, "AWS"), "GET, POST"),
-        (Method::DELETE, list_path(GROUP, "AWS"), "GET, POST"),
-        (Method::PATCH, item_path(GROUP, "AWS", GROUP), "GET, DELETE"),
-        (Method::POST, item_path(GROUP, "AWS", GROUP), "GET, DELETE"),
+        (Method::PUT, list_path(GROUP, "AWS"), "GET, HEAD, POST"),
+        (Method::DELETE, list_path(GROUP, "AWS"), "GET, HEAD, POST"),
+        (
+            Method::PATCH,
+            item_path(GROUP, "AWS", GROUP),
+            "GET, HEAD, DELETE",
+        ),
+        (
+            Method::POST,
+            item_path(GROUP, "AWS", GROUP),
+            "GET, HEAD, DELETE",
+        ),
     ];
     for (method, path, allow) in cases {
         let response = http
