@@ -166,17 +166,26 @@ fn integer_param(
         .ok_or_else(|| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, &why))
 }
 
-/// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing else.
+/// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing
+/// else, except `cloudProvider`: it is read-only in the spec, but the Terraform provider sends it
+/// and Atlas takes it, so it is accepted when it names the path's provider (in any case).
 fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError> {
     let object = json_object(body)?;
-    if let Some(unknown) = object.keys().find(|k| k.as_str() != "regionName") {
+    let known = |key: &str| key == "regionName" || key == "cloudProvider";
+    if let Some(unknown) = object.keys().find(|k| !known(k)) {
         return Err(ApiError::new(
             400,
             "INVALID_ATTRIBUTE",
             format!("Invalid attribute {unknown} specified."),
         )
         .with_parameters(vec![json!(unknown)])
-        .with_field(unknown, "unknown attribute; only regionName may be sent"));
+        .with_field(
+            unknown,
+            "unknown attribute; only regionName (and cloudProvider) may be sent",
+        ));
+    }
+    if let Some(given) = object.get("cloudProvider") {
+        body_provider_matches(given, provider)?;
     }
     let Some(region) = object.get("regionName") else {
         return Err(ApiError::new(
@@ -205,6 +214,40 @@ fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError>
             ))
         }
     }
+}
+
+/// `cloudProvider` in a create body: `AWS` or `AZURE` in any case (else `INVALID_ENUM_VALUE`), and
+/// the provider of the path (else `INVALID_ATTRIBUTE`, the code for a body attribute Atlas does not
+/// take here).
+fn body_provider_matches(given: &Value, provider: Provider) -> Result<(), ApiError> {
+    let shown = given
+        .as_str()
+        .map_or_else(|| given.to_string(), str::to_string);
+    let Some(named) = given
+        .as_str()
+        .and_then(|text| Provider::parse(&text.to_ascii_uppercase()))
+    else {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ENUM_VALUE",
+            format!("Invalid value {shown:?} for cloudProvider: must be AWS or AZURE."),
+        )
+        .with_parameters(vec![json!(shown), json!("cloudProvider")])
+        .with_field("cloudProvider", "must be AWS or AZURE"));
+    };
+    if named != provider {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ATTRIBUTE",
+            format!("cloudProvider {shown} in the body does not match {provider} in the path."),
+        )
+        .with_parameters(vec![json!("cloudProvider"), json!(shown)])
+        .with_field(
+            "cloudProvider",
+            format!("must be {provider}, the provider in the path"),
+        ));
+    }
+    Ok(())
 }
 
 /// A request body that must be a JSON object; 400 `INVALID_JSON` for anything else.
@@ -257,8 +300,16 @@ mod tests {
         assert_eq!(code(b"{\"regionName\":"), "INVALID_JSON");
         assert_eq!(code(b"[]"), "INVALID_JSON");
         assert_eq!(
-            code(br#"{"regionName":"US_EAST_1","cloudProvider":"AWS"}"#),
+            region_from_body(br#"{"regionName":"US_EAST_1","cloudProvider":"aws"}"#, aws).unwrap(),
+            "US_EAST_1"
+        );
+        assert_eq!(
+            code(br#"{"regionName":"US_EAST_1","cloudProvider":"AZURE"}"#),
             "INVALID_ATTRIBUTE"
+        );
+        assert_eq!(
+            code(br#"{"regionName":"US_EAST_1","cloudProvider":"GCP"}"#),
+            "INVALID_ENUM_VALUE"
         );
         assert_eq!(code(b"{}"), "MISSING_ATTRIBUTE");
         assert_eq!(
