@@ -273,3 +273,33 @@ async fn cloud_provider_in_a_create_body_is_taken_when_it_matches_the_path() {
         "nothing else was created"
     );
 }
+
+#[tokio::test]
+async fn page_numbers_too_large_for_the_emulator_are_called_too_large() {
+    let emulator = start(slow_config());
+    let mut client = Client::new(&emulator);
+    let aws = list_path(GROUP, "AWS");
+    let cases = [
+        ("pageNum=18446744073709551616", usize::MAX.to_string()),
+        ("pageNum=99999999999999999999999", usize::MAX.to_string()),
+        ("itemsPerPage=18446744073709551616", "500".to_string()),
+        ("itemsPerPage=501", "500".to_string()),
+    ];
+    for (query, max) in cases {
+        let response = client.get(&format!("{aws}?{query}")).await;
+        let body = assert_error(response, 400, "INVALID_QUERY_PARAMETER").await;
+        let description = body["badRequestDetail"]["fields"][0]["description"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            description,
+            format!("too large; the maximum is {max}"),
+            "{query}"
+        );
+        let detail = body["detail"].as_str().unwrap();
+        assert!(!detail.contains("must be an integer"), "{query}: {detail}");
+    }
+    // The largest page number is still a page (an empty one).
+    let last = client.get(&format!("{aws}?pageNum={}", usize::MAX)).await;
+    assert_eq!(last.status(), StatusCode::OK);
+}

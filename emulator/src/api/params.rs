@@ -157,13 +157,18 @@ fn integer_param(
     } else {
         format!("must be an integer from {min} to {max}")
     };
+    let refuse =
+        |why: &str| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, why);
     // Digits only: `parse` alone would also take a leading `+`.
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse::<usize>().ok())
-        .flatten()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, &why))
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse(&why));
+    }
+    // A run of digits that does not fit is a number too large, and the answer says so.
+    match text.parse::<usize>() {
+        Ok(n) if n < min => Err(refuse(&why)),
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(refuse(&format!("too large; the maximum is {max}"))),
+    }
 }
 
 /// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing
@@ -327,6 +332,13 @@ mod tests {
             500
         );
         assert!(integer_param(&pairs, "pageNum", 1, 1, usize::MAX).is_err());
+        let huge = [("pageNum", "18446744073709551616"), ("itemsPerPage", "501")];
+        let detail = |name, max| integer_param(&huge, name, 1, 1, max).unwrap_err().detail;
+        assert!(
+            detail("pageNum", usize::MAX)
+                .contains(&format!("too large; the maximum is {}", usize::MAX))
+        );
+        assert!(detail("itemsPerPage", 500).contains("too large; the maximum is 500"));
         assert!(integer_param(&pairs, "x", 1, 1, 9).is_err());
         assert_eq!(integer_param(&pairs, "absent", 7, 1, 9).unwrap(), 7);
     }
