@@ -1,11 +1,19 @@
-//! Settings of one emulator instance. Kept apart from the server so tests and the binary build the
-//! same plain struct, and so secrets get one masked `Debug` in one place.
+//! Settings of one emulator instance, and the demo credentials they default to. Kept apart from the
+//! server so tests and the binary build the same plain struct, and so secrets get one masked
+//! `Debug` in one place.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+/// The demo public API key (the digest username). Atlas public keys are 8 lower-case characters.
+pub const DEMO_PUBLIC_KEY: &str = "demopubk";
+/// The demo private API key (the digest password).
+pub const DEMO_PRIVATE_KEY: &str = "8c1f3a52-6d4e-4b7a-9e20-5f3d1c7b9a64";
+/// The demo service-account client id.
+pub const DEMO_CLIENT_ID: &str = "mdb_sa_id_65f1c2d3e4a5b6c7d8e9f0a1";
+/// The demo service-account client secret.
+pub const DEMO_CLIENT_SECRET: &str = "mdb_sa_sk_Xq7Lm2Vt9Rb4Nc8Kw3Hd6Jf1Pz5Gy0Ts";
 
 /// Everything that shapes how the emulator answers. `Config::default()` is what tests want:
 /// an ephemeral loopback port, the demo keys and a demo service account.

@@ -9,17 +9,21 @@ use serde_json::{Map, Value, json};
 
 use crate::config::RateLimit;
 use crate::errors::ApiError;
-use crate::faults::{Fault, FaultKind, Route};
-use crate::incoming::Incoming;
-use crate::regions::Provider;
-use crate::reply::{ERROR_JSON, Reply};
-use crate::state::{Shared, lock};
-use crate::store::ActionError;
+use crate::faults::kinds::{Fault, FaultKind, Route};
+use crate::http::incoming::Incoming;
+use crate::http::reply::{ERROR_JSON, Reply};
+use crate::model::regions::Provider;
+use crate::model::store::ActionError;
+use crate::mutex::lock;
+use crate::state::Shared;
 
 pub(crate) const PREFIX: &str = "/__emulator/";
 
 /// Answers one control request.
 pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
+    if let Some(error) = request.host_error() {
+        return Reply::error(&error, false);
+    }
     let rest = request.path.strip_prefix(PREFIX).unwrap_or("");
     let segments: Vec<&str> = rest.split('/').collect();
     let result = match (request.method.as_str(), segments.as_slice()) {
@@ -54,11 +58,11 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
         ("GET", ["config"]) => Ok(json_reply(200, &config_view(shared))),
         ("POST", ["config"]) => update_config(shared, &request.body),
         ("POST", ["nonces", "expire"]) => {
-            lock(&shared.nonces).expire_all();
+            lock(&shared.auth.nonces).expire_all();
             Ok(Reply::empty(204))
         }
         ("POST", ["tokens", "expire"]) => {
-            lock(&shared.tokens).expire_all();
+            lock(&shared.auth.tokens).expire_all();
             Ok(Reply::empty(204))
         }
         _ => Err(ApiError::new(
@@ -104,23 +108,31 @@ fn optional_u64(object: &Map<String, Value>, name: &str) -> Result<Option<u64>, 
 /// defaults to `any`, `count` to 1.
 fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
     let object = object_body(body)?;
-    let text = |name: &str| object.get(name).and_then(Value::as_str);
-    let route_name = text("route").unwrap_or("any");
+    let route_name = object.get("route").and_then(Value::as_str).unwrap_or("any");
     let route = Route::from_name(route_name)
         .ok_or_else(|| bad_request("route must be any, list, create, get, delete or token."))?;
+    let kind = fault_kind(&object)?;
+    let count = optional_u64(&object, "count")?.unwrap_or(1);
+    let count = u32::try_from(count).map_err(|_| bad_request("count is too large."))?;
+    Ok(Fault { route, kind, count })
+}
+
+/// The `kind` of a fault and the fields that kind needs.
+fn fault_kind(object: &Map<String, Value>) -> Result<FaultKind, ApiError> {
+    let text = |name: &str| object.get(name).and_then(Value::as_str);
     let kind = match text("kind").unwrap_or("") {
         "status" => {
-            let status = optional_u64(&object, "status")?
+            let status = optional_u64(object, "status")?
                 .filter(|s| (400..=599).contains(s))
                 .ok_or_else(|| bad_request("A status fault needs status from 400 to 599."))?;
-            let retry_after = optional_u64(&object, "retryAfter")?;
+            let retry_after = optional_u64(object, "retryAfter")?;
             FaultKind::Status {
                 status: status as u16,
                 retry_after,
             }
         }
         "delay" => {
-            let millis = optional_u64(&object, "delayMs")?
+            let millis = optional_u64(object, "delayMs")?
                 .ok_or_else(|| bad_request("A delay fault needs delayMs."))?;
             FaultKind::Delay(Duration::from_millis(millis))
         }
@@ -130,7 +142,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
         "malformedJson" => FaultKind::MalformedJson,
         "html" => FaultKind::Html,
         "redirect" => {
-            let status = optional_u64(&object, "status")?.unwrap_or(302);
+            let status = optional_u64(object, "status")?.unwrap_or(302);
             let status = u16::try_from(status)
                 .ok()
                 .filter(|s| (300..=399).contains(s))
@@ -143,7 +155,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
             }
         }
         "oversizedBody" => {
-            let bytes = optional_u64(&object, "bytes")?
+            let bytes = optional_u64(object, "bytes")?
                 .ok_or_else(|| bad_request("An oversizedBody fault needs bytes."))?;
             let chunked = object
                 .get("chunked")
@@ -157,9 +169,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, ApiError> {
             ));
         }
     };
-    let count = optional_u64(&object, "count")?.unwrap_or(1);
-    let count = u32::try_from(count).map_err(|_| bad_request("count is too large."))?;
-    Ok(Fault { route, kind, count })
+    Ok(kind)
 }
 
 fn endpoint_action(shared: &Shared, id: &str, action: &str) -> Result<Reply, ApiError> {
@@ -278,7 +288,7 @@ fn update_config(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
         *lock(&shared.settle_after) = Duration::from_millis(millis);
     }
     if let Some(on) = rotate {
-        shared.rotate_nonce.store(on, Ordering::SeqCst);
+        shared.auth.rotate_nonce.store(on, Ordering::SeqCst);
     }
     if let Some(limit) = rate_limit {
         lock(&shared.limiter).configure(limit, Instant::now());
@@ -292,7 +302,7 @@ fn config_view(shared: &Shared) -> Value {
         .map(|l| json!({"capacity": l.capacity, "refillPerMinute": l.refill_per_minute}));
     json!({
         "settleAfterMs": u64::try_from(shared.settle_after().as_millis()).unwrap_or(u64::MAX),
-        "rotateNonce": shared.rotate_nonce.load(Ordering::SeqCst),
+        "rotateNonce": shared.auth.rotate_nonce.load(Ordering::SeqCst),
         "rateLimit": rate_limit,
     })
 }

@@ -15,27 +15,25 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
-mod api;
-mod auth;
-mod body;
-mod config;
-mod control;
-mod digest;
-mod errors;
-mod faults;
-mod incoming;
-mod log;
-mod operations;
-mod params;
-mod ratelimit;
-mod regions;
-mod reply;
-mod routes;
+// The layers, from the top down: each uses only the ones below it (emulator/README.md, "Code map").
+// Accepting connections and dispatching them:
 mod server;
+// The two kinds of request: the emulated API and the control API.
+mod api;
+mod control;
+// The state one emulator shares between its server thread and the handle:
 mod state;
-mod store;
-mod token;
-mod version;
+// Who may call, and misbehaviour on request:
+mod auth;
+mod faults;
+// HTTP vocabulary and the domain:
+mod http;
+mod model;
+// Foundations:
+mod config;
+mod errors;
+mod log;
+mod mutex;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -46,22 +44,16 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
-pub use config::{Config, DigestAlgorithm, RateLimit};
-pub use faults::{Fault, FaultKind, Route};
-pub use log::LoggedRequest;
+pub use crate::auth::digest::REALM;
+pub use crate::config::{
+    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm,
+    RateLimit,
+};
+pub use crate::faults::kinds::{Fault, FaultKind, Route};
+pub use crate::log::LoggedRequest;
 
-use state::{Shared, lock};
-
-/// The demo public API key (the digest username). Atlas public keys are 8 lower-case characters.
-pub const DEMO_PUBLIC_KEY: &str = "demopubk";
-/// The demo private API key (the digest password).
-pub const DEMO_PRIVATE_KEY: &str = "8c1f3a52-6d4e-4b7a-9e20-5f3d1c7b9a64";
-/// The demo service-account client id.
-pub const DEMO_CLIENT_ID: &str = "mdb_sa_id_65f1c2d3e4a5b6c7d8e9f0a1";
-/// The demo service-account client secret.
-pub const DEMO_CLIENT_SECRET: &str = "mdb_sa_sk_Xq7Lm2Vt9Rb4Nc8Kw3Hd6Jf1Pz5Gy0Ts";
-/// The digest realm Atlas uses.
-pub const REALM: &str = "MMS Public API";
+use crate::mutex::lock;
+use crate::state::Shared;
 
 /// A running emulator. Dropping it (or calling `stop`) shuts the server down.
 pub struct Emulator {
@@ -99,7 +91,7 @@ impl Emulator {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(listener) => {
                             let _ = ready_tx.send(Ok(()));
-                            server::serve(listener, server_state, shutdown_rx).await;
+                            crate::server::serve(listener, server_state, shutdown_rx).await;
                         }
                         Err(error) => {
                             let _ = ready_tx.send(Err(error));
@@ -161,7 +153,7 @@ impl Emulator {
     /// When on, every accepted digest answer uses up its nonce: the next request gets 401 with
     /// `stale=true` and must answer a fresh challenge.
     pub fn set_rotate_nonce(&self, on: bool) {
-        self.shared.rotate_nonce.store(on, Ordering::SeqCst);
+        self.shared.auth.rotate_nonce.store(on, Ordering::SeqCst);
     }
 
     /// Replaces the rate limit; a new bucket starts full. `None` turns it off.
@@ -171,13 +163,13 @@ impl Emulator {
 
     /// Expires every nonce issued so far: correct answers using them get 401 with `stale=true`.
     pub fn expire_nonces(&self) {
-        lock(&self.shared.nonces).expire_all();
+        lock(&self.shared.auth.nonces).expire_all();
     }
 
     /// Expires every bearer token issued so far: requests using them get 401. Lets a client's
     /// cached-token refresh be tested without waiting for a token's lifetime to pass.
     pub fn expire_tokens(&self) {
-        lock(&self.shared.tokens).expire_all();
+        lock(&self.shared.auth.tokens).expire_all();
     }
 
     /// Endpoints created from now on in this region end `FAILED` with `message` as `errorMessage`.
@@ -225,7 +217,7 @@ impl Emulator {
 
     /// How many tokens the token endpoint has issued.
     pub fn tokens_issued(&self) -> usize {
-        lock(&self.shared.tokens).issued_total()
+        lock(&self.shared.auth.tokens).issued_total()
     }
 
     /// Stops the server and waits for its thread; open connections are closed.

@@ -15,12 +15,14 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
-use crate::body::ReplyBody;
+use crate::api::pipeline;
+use crate::control;
 use crate::errors::ApiError;
-use crate::incoming::Incoming;
-use crate::reply::{Outcome, Reply};
-use crate::state::{Shared, lock};
-use crate::{api, control};
+use crate::http::body::ReplyBody;
+use crate::http::incoming::Incoming;
+use crate::http::reply::{Outcome, Reply};
+use crate::mutex::lock;
+use crate::state::Shared;
 
 /// Request bodies above this size are refused with 413.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -93,6 +95,7 @@ async fn handle(
     };
     let incoming = Incoming {
         method: parts.method.as_str().to_string(),
+        version: parts.version,
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
         headers: parts.headers,
@@ -102,7 +105,7 @@ async fn handle(
         return Ok(control::answer(&shared, &incoming).into_response());
     }
     let key = lock(&shared.log).record(incoming.to_logged());
-    let outcome = api::answer(&shared, &incoming, &origin).await;
+    let outcome = pipeline::answer(&shared, &incoming, &origin).await;
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }

@@ -1,28 +1,26 @@
-//! The state one running emulator shares between its server thread and the `Emulator` handle.
-//! One mutex per concern, never held across an `.await` and never two at a time.
+//! The state one running emulator shares between its server thread and the `Emulator` handle. It
+//! only composes what each layer below owns; one mutex per concern, never held across an `.await`
+//! and never two at a time.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::auth::gate::AuthState;
 use crate::config::Config;
-use crate::digest::NonceBook;
-use crate::faults::FaultQueue;
+use crate::faults::queue::FaultQueue;
+use crate::faults::ratelimit::RateLimiter;
 use crate::log::RequestLog;
-use crate::ratelimit::RateLimiter;
-use crate::store::EndpointStore;
-use crate::token::TokenBook;
+use crate::model::store::EndpointStore;
+use crate::mutex::lock;
 
 pub(crate) struct Shared {
     /// Fixed at start; the mutable knobs below override the parts that can change.
     pub config: Config,
     pub settle_after: Mutex<Duration>,
-    pub rotate_nonce: AtomicBool,
+    pub auth: AuthState,
     pub limiter: Mutex<RateLimiter>,
     pub log: Mutex<RequestLog>,
     pub faults: Mutex<FaultQueue>,
-    pub nonces: Mutex<NonceBook>,
-    pub tokens: Mutex<TokenBook>,
     pub store: Mutex<EndpointStore>,
 }
 
@@ -32,12 +30,10 @@ impl Shared {
         limiter.configure(config.rate_limit, Instant::now());
         Shared {
             settle_after: Mutex::new(config.settle_after),
-            rotate_nonce: AtomicBool::new(false),
+            auth: AuthState::default(),
             limiter: Mutex::new(limiter),
             log: Mutex::default(),
             faults: Mutex::default(),
-            nonces: Mutex::default(),
-            tokens: Mutex::default(),
             store: Mutex::default(),
             config,
         }
@@ -46,12 +42,4 @@ impl Shared {
     pub fn settle_after(&self) -> Duration {
         *lock(&self.settle_after)
     }
-}
-
-/// Locks a mutex even if a panicking thread poisoned it: every critical section leaves its data
-/// consistent, so the emulator keeps serving.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
+use atlas_ear_emulator::{Fault, FaultKind, RateLimit, Route};
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -210,6 +211,60 @@ async fn envelope_wraps_entities_and_adds_status_to_lists() {
     assert_eq!(plain, created["content"]);
 }
 
+/// With `envelope=true` an error stays the plain `ApiError` body (its `error` field is the status):
+/// the spec declares the same `ApiError` responses even for operations whose `envelope` defaults to
+/// true (emulator/README.md, "Envelope").
+#[tokio::test]
+async fn envelope_leaves_error_bodies_as_plain_api_errors() {
+    let emulator = start(slow_config());
+    let mut client = Client::new(&emulator);
+    let list = format!("{}?envelope=true", list_path(GROUP, "AWS"));
+    let unknown = format!("{}?envelope=true", item_path(GROUP, "AWS", GROUP));
+    let unauthenticated = reqwest::get(format!("{}{list}", emulator.base_url()))
+        .await
+        .unwrap();
+    let mut errors = vec![(
+        assert_error(unauthenticated, 401, "UNAUTHORIZED").await,
+        401,
+    )];
+    let missing = client.get(&unknown).await;
+    errors.push((assert_error(missing, 404, "RESOURCE_NOT_FOUND").await, 404));
+    let bad_page = client.get(&format!("{list}&pageNum=0")).await;
+    errors.push((
+        assert_error(bad_page, 400, "INVALID_QUERY_PARAMETER").await,
+        400,
+    ));
+    client.post(&list, r#"{"regionName":"US_EAST_1"}"#).await;
+    let duplicate = client.post(&list, r#"{"regionName":"US_EAST_1"}"#).await;
+    let code = "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_ALREADY_EXISTS";
+    errors.push((assert_error(duplicate, 409, code).await, 409));
+    emulator.inject(Fault {
+        route: Route::List,
+        kind: FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        },
+        count: 1,
+    });
+    let injected = client.get(&list).await;
+    errors.push((
+        assert_error(injected, 503, "SERVICE_UNAVAILABLE").await,
+        503,
+    ));
+    emulator.set_rate_limit(Some(RateLimit {
+        capacity: 1,
+        refill_per_minute: 0,
+    }));
+    client.get(&list).await;
+    let throttled = client.get(&list).await;
+    errors.push((assert_error(throttled, 429, "RATE_LIMITED").await, 429));
+    for (body, status) in errors {
+        assert_eq!(body["error"], status, "{body}");
+        assert!(body.get("content").is_none(), "{body}");
+        assert!(body.get("status").is_none(), "{body}");
+    }
+}
+
 #[tokio::test]
 async fn pretty_prints_json() {
     let emulator = start(slow_config());
@@ -255,10 +310,18 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
         assert_eq!(body["parameters"][0], path.as_str());
     }
     let cases = [
-        (Method::PUT, list_path(GROUP, "AWS"), "GET, POST"),
-        (Method::DELETE, list_path(GROUP, "AWS"), "GET, POST"),
-        (Method::PATCH, item_path(GROUP, "AWS", GROUP), "GET, DELETE"),
-        (Method::POST, item_path(GROUP, "AWS", GROUP), "GET, DELETE"),
+        (Method::PUT, list_path(GROUP, "AWS"), "GET, HEAD, POST"),
+        (Method::DELETE, list_path(GROUP, "AWS"), "GET, HEAD, POST"),
+        (
+            Method::PATCH,
+            item_path(GROUP, "AWS", GROUP),
+            "GET, HEAD, DELETE",
+        ),
+        (
+            Method::POST,
+            item_path(GROUP, "AWS", GROUP),
+            "GET, HEAD, DELETE",
+        ),
     ];
     for (method, path, allow) in cases {
         let response = http

@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
-use atlas_ear_emulator::{Config, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm, Emulator};
+use atlas_ear_emulator::{Config, DEMO_PRIVATE_KEY, DigestAlgorithm, Emulator};
 use common::*;
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 
 const CHALLENGE_PREFIX: &str = "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"";
 
@@ -46,18 +44,6 @@ async fn challenge_of(response: Response, algorithm: &str) -> (String, bool) {
     (nonce.to_string(), stale)
 }
 
-fn answer(nonce: &str, nc: u32, method: &str, uri: &str) -> String {
-    digest_header(&Answer {
-        username: DEMO_PUBLIC_KEY,
-        password: DEMO_PRIVATE_KEY,
-        algorithm: DigestAlgorithm::Md5,
-        method,
-        uri,
-        nonce,
-        nc,
-    })
-}
-
 #[tokio::test]
 async fn an_unauthenticated_request_gets_the_atlas_challenge() {
     let emulator = start(slow_config());
@@ -79,7 +65,7 @@ async fn the_right_key_is_accepted_and_a_used_nc_never_again() {
     let emulator = start(slow_config());
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
-    let first = answer(&nonce, 1, "GET", &path);
+    let first = demo_answer(&nonce, 1, "GET", &path);
     assert_eq!(
         get_with(&emulator, &path, Some(&first)).await.status(),
         StatusCode::OK
@@ -87,7 +73,7 @@ async fn the_right_key_is_accepted_and_a_used_nc_never_again() {
     // The very same header again is a replay.
     let (_, stale) = challenge_of(get_with(&emulator, &path, Some(&first)).await, "MD5").await;
     assert!(!stale);
-    let second = answer(&nonce, 2, "GET", &path);
+    let second = demo_answer(&nonce, 2, "GET", &path);
     assert_eq!(
         get_with(&emulator, &path, Some(&second)).await.status(),
         StatusCode::OK
@@ -96,27 +82,49 @@ async fn the_right_key_is_accepted_and_a_used_nc_never_again() {
     // used one never is, nor one further back than the window.
     let accepted = |status: StatusCode| assert_eq!(status, StatusCode::OK);
     accepted(
-        get_with(&emulator, &path, Some(&answer(&nonce, 9, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 9, "GET", &path)),
+        )
+        .await
+        .status(),
     );
     accepted(
-        get_with(&emulator, &path, Some(&answer(&nonce, 5, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 5, "GET", &path)),
+        )
+        .await
+        .status(),
     );
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 5, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 5, "GET", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
     accepted(
-        get_with(&emulator, &path, Some(&answer(&nonce, 200, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 200, "GET", &path)),
+        )
+        .await
+        .status(),
     );
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 100, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 100, "GET", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
@@ -130,20 +138,33 @@ async fn strict_nc_order_refuses_any_step_back() {
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
     assert_eq!(
-        get_with(&emulator, &path, Some(&answer(&nonce, 9, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 9, "GET", &path))
+        )
+        .await
+        .status(),
         StatusCode::OK
     );
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 5, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 5, "GET", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
     assert_eq!(
-        get_with(&emulator, &path, Some(&answer(&nonce, 10, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 10, "GET", &path))
+        )
+        .await
+        .status(),
         StatusCode::OK
     );
 }
@@ -179,9 +200,13 @@ async fn a_wrong_private_key_or_username_gets_a_fresh_challenge() {
     assert!(!stale);
     // A failed attempt does not burn the nonce for the right answer.
     assert_eq!(
-        get_with(&emulator, &path, Some(&answer(&nonce, 1, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 1, "GET", &path))
+        )
+        .await
+        .status(),
         StatusCode::OK
     );
 }
@@ -197,7 +222,7 @@ async fn the_answer_is_bound_to_the_exact_uri_and_the_method() {
         get_with(
             &emulator,
             &with_query,
-            Some(&answer(&nonce, 1, "GET", &path)),
+            Some(&demo_answer(&nonce, 1, "GET", &path)),
         )
         .await,
         "MD5",
@@ -206,13 +231,23 @@ async fn the_answer_is_bound_to_the_exact_uri_and_the_method() {
     // A different path.
     let other = list_path(GROUP, "AZURE");
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 2, "GET", &other))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 2, "GET", &other)),
+        )
+        .await,
         "MD5",
     )
     .await;
     // Computed for DELETE, sent as GET.
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 3, "DELETE", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 3, "DELETE", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
@@ -220,7 +255,7 @@ async fn the_answer_is_bound_to_the_exact_uri_and_the_method() {
     let ok = get_with(
         &emulator,
         &with_query,
-        Some(&answer(&nonce, 4, "GET", &with_query)),
+        Some(&demo_answer(&nonce, 4, "GET", &with_query)),
     )
     .await;
     assert_eq!(ok.status(), StatusCode::OK);
@@ -230,11 +265,11 @@ async fn the_answer_is_bound_to_the_exact_uri_and_the_method() {
 async fn unknown_nonces_and_incomplete_answers_are_rejected() {
     let emulator = start(slow_config());
     let path = list_path(GROUP, "AWS");
-    let made_up = answer("bm90LWlzc3VlZC1ieS10aGUtc2VydmVy", 1, "GET", &path);
+    let made_up = demo_answer("bm90LWlzc3VlZC1ieS10aGUtc2VydmVy", 1, "GET", &path);
     let (_, stale) = challenge_of(get_with(&emulator, &path, Some(&made_up)).await, "MD5").await;
     assert!(!stale);
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
-    let full = answer(&nonce, 1, "GET", &path);
+    let full = demo_answer(&nonce, 1, "GET", &path);
     let without_qop = full.replace("qop=auth, ", "");
     challenge_of(get_with(&emulator, &path, Some(&without_qop)).await, "MD5").await;
     let auth_int = full.replace("qop=auth", "qop=auth-int");
@@ -256,26 +291,39 @@ async fn an_expired_nonce_with_a_correct_answer_gets_stale_true() {
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
     assert_eq!(
-        get_with(&emulator, &path, Some(&answer(&nonce, 1, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 1, "GET", &path))
+        )
+        .await
+        .status(),
         StatusCode::OK
     );
     emulator.expire_nonces();
     let (fresh, stale) = challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 2, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 2, "GET", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
     assert!(stale);
     // A wrong key on an expired nonce is not stale: the answer itself is wrong.
-    let wrong = answer(&nonce, 3, "GET", &path).replace("response=\"", "response=\"0");
+    let wrong = demo_answer(&nonce, 3, "GET", &path).replace("response=\"", "response=\"0");
     let (_, stale) = challenge_of(get_with(&emulator, &path, Some(&wrong)).await, "MD5").await;
     assert!(!stale);
     assert_eq!(
-        get_with(&emulator, &path, Some(&answer(&fresh, 1, "GET", &path)))
-            .await
-            .status(),
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&fresh, 1, "GET", &path))
+        )
+        .await
+        .status(),
         StatusCode::OK
     );
 }
@@ -289,7 +337,12 @@ async fn nonces_expire_after_their_lifetime() {
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "MD5").await;
     let (_, stale) = challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 1, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 1, "GET", &path)),
+        )
+        .await,
         "MD5",
     )
     .await;
@@ -305,7 +358,12 @@ async fn sha_256_can_be_offered_instead_of_md5() {
     let path = list_path(GROUP, "AWS");
     let (nonce, _) = challenge_of(get_with(&emulator, &path, None).await, "SHA-256").await;
     challenge_of(
-        get_with(&emulator, &path, Some(&answer(&nonce, 1, "GET", &path))).await,
+        get_with(
+            &emulator,
+            &path,
+            Some(&demo_answer(&nonce, 1, "GET", &path)),
+        )
+        .await,
         "SHA-256",
     )
     .await;
@@ -345,97 +403,4 @@ async fn rotating_nonces_make_every_request_answer_a_fresh_challenge() {
     client.get(&path).await;
     let statuses: Vec<u16> = emulator.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [401, 200, 200]);
-}
-
-/// Reads one HTTP/1.1 response (status, headers, Content-Length body) from a kept-alive stream.
-fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>, String) {
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
-    let mut headers = Vec::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed.split_once(": ").unwrap();
-        headers.push((name.to_ascii_lowercase(), value.to_string()));
-    }
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .map_or(0, |(_, v)| v.parse().unwrap());
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    (status, headers, String::from_utf8(body).unwrap())
-}
-
-#[test]
-fn one_keep_alive_connection_carries_challenges_answers_and_errors() {
-    let emulator = start(slow_config());
-    let mut stream = TcpStream::connect(emulator.addr()).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let path = list_path(GROUP, "AWS");
-    let body = r#"{"regionName":"EU_WEST_1"}"#;
-    let request = |auth: &str, method: &str| {
-        let length = if method == "POST" { body.len() } else { 0 };
-        let payload = if method == "POST" { body } else { "" };
-        format!(
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAccept: {ACCEPT}\r\nContent-Type: application/json\r\n\
-             {auth}Content-Length: {length}\r\n\r\n{payload}"
-        )
-    };
-    stream.write_all(request("", "POST").as_bytes()).unwrap();
-    let (status, headers, _) = read_response(&mut reader);
-    assert_eq!(status, 401);
-    let challenge = &headers
-        .iter()
-        .find(|(n, _)| n == "www-authenticate")
-        .unwrap()
-        .1;
-    let nonce = parse_challenge(challenge)["nonce"].clone();
-    for nc in 1..=3 {
-        let auth = format!("Authorization: {}\r\n", answer(&nonce, nc, "POST", &path));
-        stream.write_all(request(&auth, "POST").as_bytes()).unwrap();
-        let (status, _, text) = read_response(&mut reader);
-        assert_eq!(status, if nc == 1 { 202 } else { 409 }, "{text}");
-    }
-    let auth = format!("Authorization: {}\r\n", answer(&nonce, 4, "GET", &path));
-    stream.write_all(request(&auth, "GET").as_bytes()).unwrap();
-    let (status, _, text) = read_response(&mut reader);
-    assert_eq!(status, 200);
-    assert!(text.contains("EU_WEST_1"), "{text}");
-    assert_eq!(emulator.requests().len(), 5);
-}
-
-#[tokio::test]
-async fn a_pooled_client_makes_many_requests_in_a_row() {
-    let emulator = start(slow_config());
-    let mut client = Client::new(&emulator);
-    for i in 0..40 {
-        let method = if i % 2 == 0 {
-            Method::GET
-        } else {
-            Method::DELETE
-        };
-        let path = if i % 2 == 0 {
-            list_path(GROUP, "AWS")
-        } else {
-            item_path(GROUP, "AWS", GROUP)
-        };
-        let response = client
-            .send(method, &path, &[("accept", ACCEPT)], None)
-            .await;
-        assert!(
-            matches!(response.status().as_u16(), 200 | 404),
-            "{}",
-            response.status()
-        );
-    }
-    assert_eq!(emulator.requests().len(), 41);
 }

@@ -48,7 +48,7 @@ async fn path_query_and_body_are_validated() {
         ("{\"regionName\":", "INVALID_JSON"),
         ("[\"US_EAST_1\"]", "INVALID_JSON"),
         (
-            r#"{"regionName":"US_EAST_1","cloudProvider":"AWS"}"#,
+            r#"{"regionName":"US_EAST_1","cloudProvider":"AZURE"}"#,
             "INVALID_ATTRIBUTE",
         ),
         (
@@ -224,4 +224,82 @@ async fn checks_run_in_the_documented_order() {
     // Path values are checked before the body.
     let response = client.post(&list_path(GROUP, "GCP"), "{").await;
     assert_error(response, 400, "INVALID_ENUM_VALUE").await;
+}
+
+#[tokio::test]
+async fn cloud_provider_in_a_create_body_is_taken_when_it_matches_the_path() {
+    let emulator = start(slow_config());
+    let mut client = Client::new(&emulator);
+    // What the Terraform provider sends, and the same in another case.
+    for (provider, body) in [
+        ("AWS", r#"{"cloudProvider":"AWS","regionName":"US_EAST_1"}"#),
+        (
+            "AZURE",
+            r#"{"cloudProvider":"azure","regionName":"US_CENTRAL"}"#,
+        ),
+    ] {
+        let response = client.post(&list_path(GROUP, provider), body).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{body}");
+        let created: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(created["cloudProvider"], provider);
+    }
+    let aws = list_path(GROUP, "AWS");
+    let mismatch = client
+        .post(
+            &aws,
+            r#"{"cloudProvider":"AZURE","regionName":"US_EAST_2"}"#,
+        )
+        .await;
+    let body = assert_error(mismatch, 400, "INVALID_ATTRIBUTE").await;
+    assert_eq!(
+        body["badRequestDetail"]["fields"][0]["field"],
+        "cloudProvider"
+    );
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("does not match AWS"),
+        "{body}"
+    );
+    for unknown in [r#""GCP""#, "1", "null"] {
+        let text = format!(r#"{{"cloudProvider":{unknown},"regionName":"US_EAST_2"}}"#);
+        let response = client.post(&aws, &text).await;
+        assert_error(response, 400, "INVALID_ENUM_VALUE").await;
+    }
+    assert_eq!(
+        emulator.endpoints(GROUP, "AWS").len(),
+        1,
+        "nothing else was created"
+    );
+}
+
+#[tokio::test]
+async fn page_numbers_too_large_for_the_emulator_are_called_too_large() {
+    let emulator = start(slow_config());
+    let mut client = Client::new(&emulator);
+    let aws = list_path(GROUP, "AWS");
+    let cases = [
+        ("pageNum=18446744073709551616", usize::MAX.to_string()),
+        ("pageNum=99999999999999999999999", usize::MAX.to_string()),
+        ("itemsPerPage=18446744073709551616", "500".to_string()),
+        ("itemsPerPage=501", "500".to_string()),
+    ];
+    for (query, max) in cases {
+        let response = client.get(&format!("{aws}?{query}")).await;
+        let body = assert_error(response, 400, "INVALID_QUERY_PARAMETER").await;
+        let description = body["badRequestDetail"]["fields"][0]["description"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            description,
+            format!("too large; the maximum is {max}"),
+            "{query}"
+        );
+        let detail = body["detail"].as_str().unwrap();
+        assert!(!detail.contains("must be an integer"), "{query}: {detail}");
+    }
+    // The largest page number is still a page (an empty one).
+    let last = client.get(&format!("{aws}?pageNum={}", usize::MAX)).await;
+    assert_eq!(last.status(), StatusCode::OK);
 }

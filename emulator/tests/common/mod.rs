@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use atlas_ear_emulator::{Config, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm, Emulator};
@@ -88,6 +90,44 @@ pub fn digest_header(a: &Answer<'_>) -> String {
          qop=auth, nc={nc}, cnonce=\"{cnonce}\", response=\"{response}\"",
         a.username, a.nonce, a.uri
     )
+}
+
+/// The demo key pair's MD5 answer for one request.
+pub fn demo_answer(nonce: &str, nc: u32, method: &str, uri: &str) -> String {
+    digest_header(&Answer {
+        username: DEMO_PUBLIC_KEY,
+        password: DEMO_PRIVATE_KEY,
+        algorithm: DigestAlgorithm::Md5,
+        method,
+        uri,
+        nonce,
+        nc,
+    })
+}
+
+/// Reads one HTTP/1.1 response (status, headers, Content-Length body) from a kept-alive stream.
+pub fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<(String, String)>, String) {
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        let (name, value) = trimmed.split_once(": ").unwrap();
+        headers.push((name.to_ascii_lowercase(), value.to_string()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, headers, String::from_utf8(body).unwrap())
 }
 
 /// A client that answers digest challenges, reusing a nonce with an increasing `nc` like real

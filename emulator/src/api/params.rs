@@ -1,12 +1,12 @@
 //! Validation of everything a request says beyond its route: path values, query parameters and the
 //! create body, as strictly as the spec and the Atlas docs describe (unknown body fields are 400).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::api::routes::{EndpointsTarget, Operation};
 use crate::errors::ApiError;
-use crate::incoming::Incoming;
-use crate::regions::Provider;
-use crate::routes::{EndpointsTarget, Operation};
+use crate::http::incoming::Incoming;
+use crate::model::regions::Provider;
 
 const DEFAULT_ITEMS_PER_PAGE: usize = 100;
 const MAX_ITEMS_PER_PAGE: usize = 500;
@@ -46,6 +46,37 @@ pub(crate) fn validate(
     target: &EndpointsTarget<'_>,
     request: &Incoming,
 ) -> Result<Validated, ApiError> {
+    let provider = path_values(target)?;
+    let pairs = request.query_pairs();
+    let envelope = boolean_param(&pairs, "envelope", false)?;
+    let pretty = boolean_param(&pairs, "pretty", false)?;
+    let page = if target.operation == Operation::List {
+        page_params(&pairs)?
+    } else {
+        Page {
+            include_count: true,
+            items_per_page: DEFAULT_ITEMS_PER_PAGE,
+            page_num: 1,
+        }
+    };
+    let region = match target.operation {
+        Operation::Create => Some(region_from_body(&request.body, provider)?),
+        _ => None,
+    };
+    Ok(Validated {
+        operation: target.operation,
+        group_id: target.group_id.to_string(),
+        provider,
+        endpoint_id: target.endpoint_id.map(str::to_string),
+        envelope,
+        pretty,
+        page,
+        region,
+    })
+}
+
+/// `groupId`, `cloudProvider` and `endpointId`, in that order.
+fn path_values(target: &EndpointsTarget<'_>) -> Result<Provider, ApiError> {
     if !is_object_id(target.group_id) {
         return Err(ApiError::invalid_parameter(
             "INVALID_GROUP_ID",
@@ -70,42 +101,21 @@ pub(crate) fn validate(
             "must be 24 lower-case hexadecimal characters",
         ));
     }
-    let pairs = request.query_pairs();
-    let flag = |name: &str, default: bool| boolean_param(&pairs, name, default);
-    let envelope = flag("envelope", false)?;
-    let pretty = flag("pretty", false)?;
-    let page = if target.operation == Operation::List {
-        Page {
-            include_count: flag("includeCount", true)?,
-            items_per_page: integer_param(
-                &pairs,
-                "itemsPerPage",
-                DEFAULT_ITEMS_PER_PAGE,
-                1,
-                MAX_ITEMS_PER_PAGE,
-            )?,
-            page_num: integer_param(&pairs, "pageNum", 1, 1, usize::MAX)?,
-        }
-    } else {
-        Page {
-            include_count: true,
-            items_per_page: DEFAULT_ITEMS_PER_PAGE,
-            page_num: 1,
-        }
-    };
-    let region = match target.operation {
-        Operation::Create => Some(region_from_body(&request.body, provider)?),
-        _ => None,
-    };
-    Ok(Validated {
-        operation: target.operation,
-        group_id: target.group_id.to_string(),
-        provider,
-        endpoint_id: target.endpoint_id.map(str::to_string),
-        envelope,
-        pretty,
-        page,
-        region,
+    Ok(provider)
+}
+
+/// `includeCount`, `itemsPerPage` and `pageNum` of a list, with the spec's defaults and bounds.
+fn page_params(pairs: &[(&str, &str)]) -> Result<Page, ApiError> {
+    Ok(Page {
+        include_count: boolean_param(pairs, "includeCount", true)?,
+        items_per_page: integer_param(
+            pairs,
+            "itemsPerPage",
+            DEFAULT_ITEMS_PER_PAGE,
+            1,
+            MAX_ITEMS_PER_PAGE,
+        )?,
+        page_num: integer_param(pairs, "pageNum", 1, 1, usize::MAX)?,
     })
 }
 
@@ -147,46 +157,40 @@ fn integer_param(
     } else {
         format!("must be an integer from {min} to {max}")
     };
+    let refuse =
+        |why: &str| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, why);
     // Digits only: `parse` alone would also take a leading `+`.
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse::<usize>().ok())
-        .flatten()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| ApiError::invalid_parameter("INVALID_QUERY_PARAMETER", name, text, &why))
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse(&why));
+    }
+    // A run of digits that does not fit is a number too large, and the answer says so.
+    match text.parse::<usize>() {
+        Ok(n) if n < min => Err(refuse(&why)),
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(refuse(&format!("too large; the maximum is {max}"))),
+    }
 }
 
-/// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing else.
+/// The create body must be a JSON object holding `regionName` (a region of `provider`) and nothing
+/// else, except `cloudProvider`: it is read-only in the spec, but the Terraform provider sends it
+/// and Atlas takes it, so it is accepted when it names the path's provider (in any case).
 fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(
-            400,
-            "INVALID_JSON",
-            "A request body is required.",
-        ));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            400,
-            "INVALID_JSON",
-            format!("Received JSON is malformed: {e}."),
-        )
-    })?;
-    let Value::Object(object) = value else {
-        return Err(ApiError::new(
-            400,
-            "INVALID_JSON",
-            "The request body must be a JSON object.",
-        ));
-    };
-    if let Some(unknown) = object.keys().find(|k| k.as_str() != "regionName") {
+    let object = json_object(body)?;
+    let known = |key: &str| key == "regionName" || key == "cloudProvider";
+    if let Some(unknown) = object.keys().find(|k| !known(k)) {
         return Err(ApiError::new(
             400,
             "INVALID_ATTRIBUTE",
             format!("Invalid attribute {unknown} specified."),
         )
         .with_parameters(vec![json!(unknown)])
-        .with_field(unknown, "unknown attribute; only regionName may be sent"));
+        .with_field(
+            unknown,
+            "unknown attribute; only regionName (and cloudProvider) may be sent",
+        ));
+    }
+    if let Some(given) = object.get("cloudProvider") {
+        body_provider_matches(given, provider)?;
     }
     let Some(region) = object.get("regionName") else {
         return Err(ApiError::new(
@@ -217,6 +221,66 @@ fn region_from_body(body: &[u8], provider: Provider) -> Result<String, ApiError>
     }
 }
 
+/// `cloudProvider` in a create body: `AWS` or `AZURE` in any case (else `INVALID_ENUM_VALUE`), and
+/// the provider of the path (else `INVALID_ATTRIBUTE`, the code for a body attribute Atlas does not
+/// take here).
+fn body_provider_matches(given: &Value, provider: Provider) -> Result<(), ApiError> {
+    let shown = given
+        .as_str()
+        .map_or_else(|| given.to_string(), str::to_string);
+    let Some(named) = given
+        .as_str()
+        .and_then(|text| Provider::parse(&text.to_ascii_uppercase()))
+    else {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ENUM_VALUE",
+            format!("Invalid value {shown:?} for cloudProvider: must be AWS or AZURE."),
+        )
+        .with_parameters(vec![json!(shown), json!("cloudProvider")])
+        .with_field("cloudProvider", "must be AWS or AZURE"));
+    };
+    if named != provider {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ATTRIBUTE",
+            format!("cloudProvider {shown} in the body does not match {provider} in the path."),
+        )
+        .with_parameters(vec![json!("cloudProvider"), json!(shown)])
+        .with_field(
+            "cloudProvider",
+            format!("must be {provider}, the provider in the path"),
+        ));
+    }
+    Ok(())
+}
+
+/// A request body that must be a JSON object; 400 `INVALID_JSON` for anything else.
+fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "A request body is required.",
+        ));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            400,
+            "INVALID_JSON",
+            format!("Received JSON is malformed: {e}."),
+        )
+    })?;
+    match value {
+        Value::Object(object) => Ok(object),
+        _ => Err(ApiError::new(
+            400,
+            "INVALID_JSON",
+            "The request body must be a JSON object.",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,8 +305,16 @@ mod tests {
         assert_eq!(code(b"{\"regionName\":"), "INVALID_JSON");
         assert_eq!(code(b"[]"), "INVALID_JSON");
         assert_eq!(
-            code(br#"{"regionName":"US_EAST_1","cloudProvider":"AWS"}"#),
+            region_from_body(br#"{"regionName":"US_EAST_1","cloudProvider":"aws"}"#, aws).unwrap(),
+            "US_EAST_1"
+        );
+        assert_eq!(
+            code(br#"{"regionName":"US_EAST_1","cloudProvider":"AZURE"}"#),
             "INVALID_ATTRIBUTE"
+        );
+        assert_eq!(
+            code(br#"{"regionName":"US_EAST_1","cloudProvider":"GCP"}"#),
+            "INVALID_ENUM_VALUE"
         );
         assert_eq!(code(b"{}"), "MISSING_ATTRIBUTE");
         assert_eq!(
@@ -260,6 +332,13 @@ mod tests {
             500
         );
         assert!(integer_param(&pairs, "pageNum", 1, 1, usize::MAX).is_err());
+        let huge = [("pageNum", "18446744073709551616"), ("itemsPerPage", "501")];
+        let detail = |name, max| integer_param(&huge, name, 1, 1, max).unwrap_err().detail;
+        assert!(
+            detail("pageNum", usize::MAX)
+                .contains(&format!("too large; the maximum is {}", usize::MAX))
+        );
+        assert!(detail("itemsPerPage", 500).contains("too large; the maximum is 500"));
         assert!(integer_param(&pairs, "x", 1, 1, 9).is_err());
         assert_eq!(integer_param(&pairs, "absent", 7, 1, 9).unwrap(), 7);
     }

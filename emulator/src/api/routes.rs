@@ -1,8 +1,10 @@
 //! Which emulated route a method and path name. Only the shape of the path matters here; the values
-//! of `groupId`, `cloudProvider` and `endpointId` are validated later, after authentication.
+//! of `groupId`, `cloudProvider` and `endpointId` are validated later, after authentication. HEAD
+//! names the same operation as GET (the server sends its answer without the body), as the Atlas
+//! docs list HEAD among the methods resources support.
 
 use crate::errors::ApiError;
-use crate::faults::Route;
+use crate::faults::kinds::Route;
 
 pub(crate) const TOKEN_PATH: &str = "/api/oauth/token";
 const GROUPS_PREFIX: &str = "/api/atlas/v2/groups/";
@@ -65,9 +67,9 @@ pub(crate) fn match_route<'a>(method: &str, path: &'a str) -> Result<Target<'a>,
     match segments.as_slice() {
         [group_id, "encryptionAtRest", provider, "privateEndpoints"] => {
             let operation = match method {
-                "GET" => Operation::List,
+                "GET" | "HEAD" => Operation::List,
                 "POST" => Operation::Create,
-                _ => return Err(wrong_method(method, path, "GET, POST")),
+                _ => return Err(wrong_method(method, path, "GET, HEAD, POST")),
             };
             Ok(target(operation, group_id, provider, None))
         }
@@ -79,9 +81,9 @@ pub(crate) fn match_route<'a>(method: &str, path: &'a str) -> Result<Target<'a>,
             endpoint_id,
         ] if !endpoint_id.is_empty() => {
             let operation = match method {
-                "GET" => Operation::Get,
+                "GET" | "HEAD" => Operation::Get,
                 "DELETE" => Operation::Delete,
-                _ => return Err(wrong_method(method, path, "GET, DELETE")),
+                _ => return Err(wrong_method(method, path, "GET, HEAD, DELETE")),
             };
             Ok(target(operation, group_id, provider, Some(endpoint_id)))
         }
@@ -178,13 +180,21 @@ mod tests {
             404
         );
         let wrong = match_route("PUT", LIST).unwrap_err();
-        assert_eq!((wrong.error.status, wrong.allow), (405, Some("GET, POST")));
+        assert_eq!(
+            (wrong.error.status, wrong.allow),
+            (405, Some("GET, HEAD, POST"))
+        );
         assert_eq!(
             match_route("PATCH", &format!("{LIST}/e"))
                 .unwrap_err()
                 .allow,
-            Some("GET, DELETE")
+            Some("GET, HEAD, DELETE")
         );
+        let item = format!("{LIST}/e");
+        let Ok(Target::Endpoints(head)) = match_route("HEAD", &item) else {
+            panic!()
+        };
+        assert_eq!(head.operation, Operation::Get);
         assert_eq!(
             match_route("GET", TOKEN_PATH).unwrap_err().error.status,
             405

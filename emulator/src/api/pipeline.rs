@@ -1,23 +1,22 @@
 //! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
-//! route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
+//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
 //! `Content-Type` (415), validation (400), faults, and finally the operation (404/409/2xx).
 
 use std::time::Instant;
 
 use serde_json::json;
 
-use crate::auth::authenticate;
+use crate::api::routes::{self, EndpointsTarget, Operation, Target};
+use crate::api::{operations, params, token};
+use crate::auth::gate::authenticate;
 use crate::errors::ApiError;
-use crate::faults::{self, Consumed};
-use crate::incoming::Incoming;
-use crate::operations;
-use crate::params;
-use crate::ratelimit::Quota;
-use crate::reply::{Outcome, Reply};
-use crate::routes::{self, EndpointsTarget, Operation, Target};
-use crate::state::{Shared, lock};
-use crate::token;
-use crate::version::{self, VersionError};
+use crate::faults::queue::{self, Consumed};
+use crate::faults::ratelimit::{Quota, Refused};
+use crate::http::incoming::Incoming;
+use crate::http::reply::{Outcome, Reply};
+use crate::http::version::{self, VersionError};
+use crate::mutex::lock;
+use crate::state::Shared;
 
 /// Answers a request to `/api/...`: the four operations, the token endpoint or an unknown route.
 pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin: &str) -> Outcome {
@@ -26,6 +25,11 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
         .query_pairs()
         .iter()
         .any(|(n, v)| *n == "pretty" && v.eq_ignore_ascii_case("true"));
+    // Before anything else: a request HTTP/1.1 calls malformed is not looked at further.
+    if let Some(error) = request.host_error() {
+        let quota = lock(&shared.limiter).quota(Instant::now());
+        return with_quota(Reply::error(&error, pretty), quota).into();
+    }
     let mut spent = None;
     let outcome = match routes::match_route(&request.method, &request.path) {
         Err(no_route) => {
@@ -64,6 +68,7 @@ fn with_quota(reply: Reply, quota: Quota) -> Reply {
         .header("ratelimit-remaining", quota.remaining.to_string())
 }
 
+/// Steps 2 to 8 for the four operations; `spent` learns the quota when a token was spent.
 async fn endpoints(
     shared: &Shared,
     request: &Incoming,
@@ -72,54 +77,22 @@ async fn endpoints(
     fallback_origin: &str,
     spent: &mut Option<Quota>,
 ) -> Outcome {
-    if let Err(challenge) = authenticate(shared, request, pretty) {
+    if let Err(challenge) = authenticate(&shared.auth, &shared.config, request, pretty) {
         return challenge.into();
     }
     let acquired = lock(&shared.limiter).try_acquire(Instant::now());
     match acquired {
         Ok(quota) => *spent = Some(quota),
-        Err(refused) => {
-            let limit = refused.limit;
-            let error = ApiError::new(
-                429,
-                "RATE_LIMITED",
-                format!(
-                    "Rate limit exceeded for {}. Please retry after {} seconds. Request capacity: {}. Refill rate: {} per 60 seconds.",
-                    request.path, refused.retry_after_secs, limit.capacity, limit.refill_per_minute
-                ),
-            )
-            .with_parameters(vec![
-                json!(request.path),
-                json!(refused.retry_after_secs),
-                json!(limit.capacity),
-                json!(limit.refill_per_minute),
-                json!(60),
-            ]);
-            let reply = Reply::error(&error, pretty)
-                .header("retry-after", refused.retry_after_secs.to_string());
-            return with_quota(reply, refused.quota).into();
-        }
+        Err(refused) => return throttled(request, &refused, pretty).into(),
     }
-    let today = version::today_utc();
-    if let Err(why) = version::resolve_accept(request.header("accept"), today) {
-        return Reply::error(&not_acceptable(&why), pretty).into();
-    }
-    if target.operation == Operation::Create
-        && !version::content_type_is_accepted(request.header("content-type"), today)
-    {
-        let error = ApiError::new(
-            415,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "Content-Type must be application/json or application/vnd.atlas.2023-01-01+json.",
-        )
-        .with_parameters(vec![json!(request.header("content-type").unwrap_or(""))]);
+    if let Err(error) = negotiate(request, target.operation) {
         return Reply::error(&error, pretty).into();
     }
     let validated = match params::validate(target, request) {
         Ok(validated) => validated,
         Err(error) => return Reply::error(&error, pretty).into(),
     };
-    let fault = faults::consume(&shared.faults, target.operation.fault_route()).await;
+    let fault = queue::consume(&shared.faults, target.operation.fault_route()).await;
     let origin = request.origin(fallback_origin);
     match fault {
         Consumed::Replace(outcome) => outcome,
@@ -129,6 +102,49 @@ async fn endpoints(
             Outcome::DropConnection
         }
     }
+}
+
+/// The 429 for an empty bucket, worded like the Atlas docs sample, with `Retry-After`.
+fn throttled(request: &Incoming, refused: &Refused, pretty: bool) -> Reply {
+    let limit = refused.limit;
+    let error = ApiError::new(
+        429,
+        "RATE_LIMITED",
+        format!(
+            "Rate limit exceeded for {}. Please retry after {} seconds. Request capacity: {}. Refill rate: {} per 60 seconds.",
+            request.path, refused.retry_after_secs, limit.capacity, limit.refill_per_minute
+        ),
+    )
+    .with_parameters(vec![
+        json!(request.path),
+        json!(refused.retry_after_secs),
+        json!(limit.capacity),
+        json!(limit.refill_per_minute),
+        json!(60),
+    ]);
+    let reply =
+        Reply::error(&error, pretty).header("retry-after", refused.retry_after_secs.to_string());
+    with_quota(reply, refused.quota)
+}
+
+/// Version negotiation: `Accept` (406), then a create's `Content-Type` (415).
+fn negotiate(request: &Incoming, operation: Operation) -> Result<(), ApiError> {
+    let today = version::today_utc();
+    if let Err(why) = version::resolve_accept(request.header("accept"), today) {
+        return Err(not_acceptable(&why));
+    }
+    if operation == Operation::Create
+        && !version::content_type_is_accepted(request.header("content-type"), today)
+    {
+        let error = ApiError::new(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type must be application/json or application/vnd.atlas.2023-01-01+json.",
+        )
+        .with_parameters(vec![json!(request.header("content-type").unwrap_or(""))]);
+        return Err(error);
+    }
+    Ok(())
 }
 
 fn not_acceptable(why: &VersionError) -> ApiError {

@@ -1,12 +1,16 @@
 //! A request after its body was read: what every handler looks at, independent of hyper's types.
 
 use bytes::Bytes;
-use hyper::HeaderMap;
+use hyper::header::HOST;
+use hyper::{HeaderMap, Version};
 
+use crate::errors::ApiError;
 use crate::log::LoggedRequest;
 
 pub(crate) struct Incoming {
     pub method: String,
+    /// The HTTP version the request line named.
+    pub version: Version,
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
@@ -17,6 +21,25 @@ impl Incoming {
     /// A header as text; a value that is not visible ASCII counts as absent.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The 400 RFC 9112 (section 3.2) requires for an HTTP/1.1 request without exactly one `Host`
+    /// header; `None` when the request is fine (HTTP/1.0 needs no `Host`).
+    pub fn host_error(&self) -> Option<ApiError> {
+        let hosts = self.headers.get_all(HOST).iter().count();
+        if self.version != Version::HTTP_11 || hosts == 1 {
+            return None;
+        }
+        let given = if hosts == 0 { "none" } else { "several" };
+        let error = ApiError::new(
+            400,
+            "INVALID_HOST_HEADER",
+            format!(
+                "An HTTP/1.1 request must carry exactly one Host header; this one has {given}."
+            ),
+        )
+        .with_parameters(vec![serde_json::json!("Host")]);
+        Some(error)
     }
 
     /// Exactly what a digest `uri` must equal.

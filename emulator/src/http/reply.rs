@@ -6,8 +6,8 @@ use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde_json::Value;
 
-use crate::body::ReplyBody;
 use crate::errors::ApiError;
+use crate::http::body::ReplyBody;
 
 /// The media type of successful answers, as the spec declares for all four operations.
 pub(crate) const VERSIONED_JSON: &str = "application/vnd.atlas.2023-01-01+json;charset=utf-8";

@@ -5,12 +5,13 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use crate::api::params::{Page, Validated};
+use crate::api::routes::Operation;
 use crate::errors::ApiError;
-use crate::incoming::Incoming;
-use crate::params::{Page, Validated};
-use crate::reply::{Reply, VERSIONED_JSON};
-use crate::routes::Operation;
-use crate::state::{Shared, lock};
+use crate::http::incoming::Incoming;
+use crate::http::reply::{Reply, VERSIONED_JSON};
+use crate::mutex::lock;
+use crate::state::Shared;
 
 /// Runs a validated request against the store. `origin` is the scheme and host for `links`.
 pub(crate) fn perform(
