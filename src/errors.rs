@@ -28,6 +28,8 @@ pub enum ExitCode {
     WaitTimeout,
     /// An endpoint ended in FAILED.
     EndpointFailed,
+    /// `plan --exit-code`: the plan has changes.
+    Drift,
     /// Interrupted by Ctrl-C (SIGINT).
     Interrupted,
     /// Stopped by SIGTERM (CI cancellation, `timeout`, Kubernetes), reported like Ctrl-C.
@@ -36,7 +38,7 @@ pub enum ExitCode {
 
 impl ExitCode {
     /// In the order the help text lists them.
-    pub const ALL: [ExitCode; 11] = [
+    pub const ALL: [ExitCode; 12] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -46,6 +48,7 @@ impl ExitCode {
         ExitCode::Server,
         ExitCode::WaitTimeout,
         ExitCode::EndpointFailed,
+        ExitCode::Drift,
         ExitCode::Interrupted,
         ExitCode::Terminated,
     ];
@@ -61,6 +64,7 @@ impl ExitCode {
             ExitCode::Server => 6,
             ExitCode::WaitTimeout => 7,
             ExitCode::EndpointFailed => 8,
+            ExitCode::Drift => 9,
             ExitCode::Interrupted => 130,
             ExitCode::Terminated => 143,
         }
@@ -80,6 +84,7 @@ impl ExitCode {
             }
             ExitCode::WaitTimeout => "a wait timed out",
             ExitCode::EndpointFailed => "an endpoint ended FAILED",
+            ExitCode::Drift => "plan --exit-code: the plan has changes (drift)",
             ExitCode::Interrupted => "interrupted (Ctrl-C)",
             ExitCode::Terminated => "terminated (SIGTERM), reported like Ctrl-C",
         }
@@ -107,6 +112,7 @@ pub mod exit {
     pub const SERVER: u8 = ExitCode::Server.number();
     pub const WAIT_TIMEOUT: u8 = ExitCode::WaitTimeout.number();
     pub const ENDPOINT_FAILED: u8 = ExitCode::EndpointFailed.number();
+    pub const DRIFT: u8 = ExitCode::Drift.number();
     pub const INTERRUPTED: u8 = ExitCode::Interrupted.number();
     pub const TERMINATED: u8 = ExitCode::Terminated.number();
 }

@@ -76,6 +76,18 @@ pub struct Interrupts {
     _sender: Option<watch::Sender<u32>>,
 }
 
+/// Another listener on the same presses, for work that runs side by side (the projects of an
+/// `apply`); each clone reports every press once.
+impl Clone for Interrupts {
+    fn clone(&self) -> Interrupts {
+        Interrupts {
+            presses: self.presses.clone(),
+            seen: self.seen,
+            _sender: None,
+        }
+    }
+}
+
 impl Interrupts {
     /// Replaces the default Ctrl-C behaviour (terminate) with a counter. Must be called inside
     /// the runtime. If the handler cannot be installed, the default behaviour stays.

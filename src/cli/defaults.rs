@@ -17,6 +17,12 @@ pub const API_VERSION: &str = "2023-01-01";
 pub const BASE_URL: &str = "https://cloud.mongodb.com";
 /// `--gov`: Atlas for Government.
 pub const GOV_BASE_URL: &str = "https://cloud.mongodbgov.com";
+/// `plan` and `apply` without `-f` or `--region`.
+pub const STATE_FILE: &str = "atlas-ear.toml";
+/// `--parallel`: projects worked on at once. Atlas limits requests per project, so projects do
+/// not compete for one budget; eight keeps a run of hundreds of projects to a handful of
+/// connections and a steady pace.
+pub const PARALLEL: u16 = 8;
 /// `--profile`: the Atlas CLI's own default profile name.
 pub const PROFILE: &str = "default";
 
@@ -42,7 +48,10 @@ mod tests {
     /// `--wait` can be refused) are written in the doc comment; they must say what the code uses.
     #[test]
     fn defaults_written_in_help_match_the_code() {
+        let parallel = PARALLEL.to_string();
         let written = [
+            ("parallel", parallel.as_str()),
+            ("file", STATE_FILE),
             ("timeout", WAIT_TIMEOUT),
             ("interval", WAIT_INTERVAL),
             ("profile", PROFILE),

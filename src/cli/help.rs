@@ -79,6 +79,24 @@ Examples:
   # CI: check a region name before creating an endpoint there
   atlas-ear regions | grep -qx \"$REGION\"",
     ),
+    (
+        "plan",
+        "\
+Examples:
+  atlas-ear plan -f atlas-ear.toml
+  atlas-ear plan --project-id 32b6e34b3d91647abb20e7b8 --region US_EAST_1,EU_WEST_1 -o json
+  # CI: fail the job when the endpoints drifted from the file
+  atlas-ear plan -f atlas-ear.toml --exit-code -q",
+    ),
+    (
+        "apply",
+        "\
+Examples:
+  atlas-ear apply -f atlas-ear.toml
+  atlas-ear apply -f atlas-ear.toml --prune --dry-run
+  # CI: converge without asking; a second run sends nothing
+  atlas-ear apply -f atlas-ear.toml --yes -o json > applied.json",
+    ),
     ("config", CONFIG_EXAMPLES),
     ("config show", CONFIG_EXAMPLES),
     (

@@ -187,6 +187,10 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Wait until existing endpoints are settled, active or deleted.
     Wait(WaitArgs),
+    /// Show what `apply` would change to reach the declared regions (reads only).
+    Plan(PlanArgs),
+    /// Create, replace and (with --prune) delete endpoints until the declared regions exist.
+    Apply(ApplyArgs),
     /// Print the regions the provider accepts.
     Regions,
     /// Inspect the configuration: `config show`.
@@ -273,6 +277,63 @@ pub struct WaitArgs {
     /// The state to wait for.
     #[arg(long = "for", value_enum, default_value_t = GoalArg::Settled, value_name = "STATE")]
     pub goal: GoalArg,
+
+    #[command(flatten)]
+    pub timing: WaitTiming,
+}
+
+/// Where the declared state comes from: a file, or one project on the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StateArgs {
+    /// Desired-state file (TOML, `[[project]]` tables with `id`, `aws`, `azure`)
+    /// [default: atlas-ear.toml].
+    #[arg(short = 'f', long, value_name = "FILE", conflicts_with = "region")]
+    pub file: Option<std::path::PathBuf>,
+
+    /// Declare these regions for the one project of --project-id and the --provider, instead
+    /// of a file. Repeat it or separate regions with commas.
+    #[arg(
+        long,
+        value_name = "REGION",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append
+    )]
+    pub region: Vec<String>,
+
+    /// Also delete endpoints in regions the declaration does not name (without it they are
+    /// listed as "not managed, kept").
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Projects worked on at the same time [default: 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Exit 9 when the plan has changes (0 when there is nothing to do), for drift checks.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Do not ask for confirmation (required off a terminal when something would be deleted or
+    /// replaced).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Stop after sending the requests instead of waiting until every managed endpoint is
+    /// settled.
+    #[arg(long, conflicts_with_all = ["timeout", "interval"])]
+    pub no_wait: bool,
 
     #[command(flatten)]
     pub timing: WaitTiming,

@@ -5,8 +5,10 @@
 //! (to the terminal) and progress, through the [`ProgressSink`] they are given. They may use
 //! `api/`, `http/`, `settings/` and the floor, never `output/` or `cli/`.
 
+pub mod apply;
 pub mod config_show;
 pub mod create;
+pub mod declared;
 pub mod delete;
 pub mod outcome;
 pub mod progress;
@@ -14,7 +16,7 @@ pub mod status_rules;
 pub mod unknown_outcome;
 pub mod wait;
 
-pub use outcome::Report;
+pub use outcome::{Outcome, Report};
 pub use progress::ProgressSink;
 
 use crate::api::{self, EndpointList, PlannedRequest, RawEndpoint};
@@ -48,6 +50,13 @@ pub enum Done {
     Report(Report),
     /// `config show`.
     Config(Vec<config_show::Row>),
+    /// `plan`: the changes `apply` would make, and whether drift is an error (`--exit-code`).
+    Plan {
+        diff: declared::Diff,
+        exit_code: bool,
+    },
+    /// `apply`: what became of every region of the plan.
+    Applied(apply::ApplyReport),
     /// `--dry-run`: the requests the command would send, and what to say before them.
     DryRun {
         requests: Vec<PlannedRequest>,
@@ -70,6 +79,8 @@ pub async fn execute(
         Plan::Create(create) => create::run(settings, create, progress).await,
         Plan::Delete(delete) => delete::run(settings, delete, progress).await,
         Plan::Wait(wait) => wait::run(settings, wait, progress).await,
+        Plan::Diff(diff) => declared::run(settings, diff).await,
+        Plan::Apply(apply) => apply::run(settings, apply, progress).await,
     }
 }
 

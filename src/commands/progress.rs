@@ -3,8 +3,12 @@
 //! per change otherwise), and tests can capture it. Keeping the trait here lets commands report
 //! progress without importing the layer that prints.
 
+use crate::commands::declared::Diff;
+
 /// Receives what a wait or a multi-region create is doing.
 pub trait ProgressSink {
+    /// The plan `apply` is about to carry out, shown before it asks and before anything is sent.
+    fn plan(&mut self, diff: &Diff);
     /// Starts showing one line per endpoint, in this order; `slot`s below index these.
     fn begin(&mut self, labels: Vec<String>);
     /// A remark of its own line (what is being waited for, a Ctrl-C, a next step).

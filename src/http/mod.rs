@@ -10,6 +10,7 @@
 //! layer may use `auth/`, `settings/` and the floor.
 
 pub mod retry;
+pub mod throttle;
 pub mod trace;
 
 mod bearer;
@@ -59,6 +60,8 @@ pub struct ApiClient {
     handshake: tokio::sync::Mutex<()>,
     /// Token state for a service account; `None` with an API key.
     bearer: Option<bearer::BearerState>,
+    /// When each project may be sent its next request (rate limits are per project).
+    throttle: throttle::Throttle,
 }
 
 impl ApiClient {
@@ -91,6 +94,7 @@ impl ApiClient {
             challenge: ChallengeSlot::new(cache, settings.verbose > 0),
             handshake: tokio::sync::Mutex::new(()),
             bearer,
+            throttle: throttle::Throttle::default(),
         };
         client.trace(format_args!("{}", settings.auth_summary()?));
         Ok(client)
@@ -122,7 +126,11 @@ impl ApiClient {
         let idempotent = method == Method::GET || method == Method::DELETE;
         let policy = RetryPolicy::new(self.retries);
         let trace = |line: std::fmt::Arguments<'_>| self.trace(line);
+        let project = throttle::project_of(path_and_query);
         retrying(policy, idempotent, method.as_str(), &trace, || async {
+            if let Some(project) = project {
+                self.hold_for(project).await;
+            }
             let response = match self
                 .send_authenticated(&method, &url, body.as_deref())
                 .await
@@ -132,6 +140,19 @@ impl ApiClient {
                 // Rejected keys, a refused body or redirect: retrying cannot change them.
                 Err(e) => return Attempt::Done(Err(e)),
             };
+            if let Some(project) = project {
+                let retry_after = retry_after(&response.headers);
+                let status = response.status;
+                if let Some(hold) =
+                    self.throttle
+                        .observe(project, status, &response.headers, retry_after)
+                {
+                    self.trace(format_args!(
+                        "  rate limit: requests to project {project} wait {} ms",
+                        hold.as_millis()
+                    ));
+                }
+            }
             if response.status.is_success() {
                 return Attempt::Done(Ok(ApiResponse::from(response)));
             }
@@ -149,6 +170,17 @@ impl ApiClient {
             Attempt::Failed(error.into(), failure)
         })
         .await
+    }
+
+    /// Waits while the project is held back by a rate limit.
+    async fn hold_for(&self, project: &str) {
+        loop {
+            let wait = self.throttle.wait_for(project);
+            if wait.is_zero() {
+                return;
+            }
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// Sends the request with the configured credentials: digest answers for an API key

@@ -10,6 +10,7 @@ pub mod curl;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod state;
 pub mod table;
 
 use crate::api::{EndpointList, RawEndpoint};
@@ -29,7 +30,8 @@ use std::io::{self, Write};
 /// they are listed on stderr, so that nothing created on the server goes unreported.
 pub fn show(settings: &Settings, done: Done) -> Result<()> {
     let known = match &done {
-        Done::Report(report) => known_endpoints(report),
+        Done::Report(report) => known_endpoints(report.outcomes.iter()),
+        Done::Applied(report) => known_endpoints(report.items.iter().map(|i| &i.outcome)),
         _ => Vec::new(),
     };
     let shown = print(settings, done);
@@ -50,10 +52,10 @@ pub fn show(settings: &Settings, done: Done) -> Result<()> {
 }
 
 /// One line per endpoint a report knows of: id, region and status, escaped.
-fn known_endpoints(report: &Report) -> Vec<String> {
-    report
-        .outcomes
-        .iter()
+fn known_endpoints<'a>(
+    outcomes: impl Iterator<Item = &'a crate::commands::Outcome>,
+) -> Vec<String> {
+    outcomes
         .filter(|o| !o.gone)
         .filter_map(|o| o.endpoint.as_ref())
         .map(|e| {
@@ -75,8 +77,38 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
         Done::Config(rows) => print_config(settings, &rows),
         Done::DryRun { requests, note } => curl::print_for(settings, &requests, note.as_deref()),
         Done::Report(report) => print_report(settings, &report),
+        Done::Plan { diff, exit_code } => {
+            let mut out = io::stdout().lock();
+            state::print_plan(&mut out, &diff, settings.output, &settings.presentation)?;
+            out.flush()?;
+            if exit_code && diff.has_changes() {
+                return Err(crate::errors::ExitWith {
+                    code: crate::errors::exit::DRIFT,
+                    message: None,
+                }
+                .into());
+            }
+            Ok(())
+        }
+        Done::Applied(report) => print_applied(settings, &report),
     }?;
     Ok(io::stdout().flush()?)
+}
+
+/// `apply`: the report on stdout, notes and errors on stderr, then the verdict.
+fn print_applied(settings: &Settings, report: &crate::commands::apply::ApplyReport) -> Result<()> {
+    let mut out = io::stdout().lock();
+    state::print_applied(
+        &mut out,
+        &mut io::stderr(),
+        report,
+        settings.output,
+        &settings.presentation,
+    )?;
+    out.flush()?;
+    let outcomes: Vec<crate::commands::Outcome> =
+        report.items.iter().map(|i| i.outcome.clone()).collect();
+    conclude(&outcomes, report.interrupted)
 }
 
 /// Prints every outcome on stdout and stderr, then gives the command's verdict.

@@ -164,6 +164,12 @@ pub struct StderrProgress {
 }
 
 impl ProgressSink for StderrProgress {
+    fn plan(&mut self, diff: &crate::commands::declared::Diff) {
+        let mut text = Vec::new();
+        let _ = crate::output::state::write_plan_lines(&mut text, diff);
+        self.note(String::from_utf8_lossy(&text).trim_end());
+    }
+
     fn begin(&mut self, labels: Vec<String>) {
         self.finish();
         self.current = Some(Progress::on_stderr(labels));

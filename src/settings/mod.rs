@@ -9,6 +9,7 @@
 //! type: everything above it gets `Settings` and a `Plan`.
 
 pub mod credentials;
+pub mod desired;
 pub mod jq;
 pub mod paths;
 pub mod plan;
@@ -18,7 +19,8 @@ pub mod region_list;
 pub mod sources;
 
 pub use credentials::Credentials;
-pub use plan::{CreatePlan, DeletePlan, Plan, Timing, WaitGoal, WaitPlan};
+pub use desired::DesiredState;
+pub use plan::{ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, Timing, WaitGoal, WaitPlan};
 pub use presentation::OutputFormat;
 
 use crate::cli::defaults::{

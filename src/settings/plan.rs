@@ -2,9 +2,13 @@
 //! normalised, ids validated, durations parsed, contradictions refused. Commands receive a
 //! [`Plan`] and never look at a clap type or resolve an argument themselves.
 
-use crate::cli::defaults::{WAIT_INTERVAL, WAIT_TIMEOUT};
-use crate::cli::{Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, WaitArgs, WaitTiming};
+use crate::cli::defaults::{PARALLEL, STATE_FILE, WAIT_INTERVAL, WAIT_TIMEOUT};
+use crate::cli::{
+    ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, PlanArgs, StateArgs,
+    WaitArgs, WaitTiming,
+};
 use crate::errors::UsageError;
+use crate::settings::desired::{self, DesiredState};
 use crate::settings::region_list::resolve_regions;
 use crate::settings::{Settings, parse_duration, validate_object_id};
 use std::time::Duration;
@@ -14,11 +18,39 @@ use std::time::Duration;
 pub enum Plan {
     Regions,
     List,
-    Get { endpoint_id: String },
+    Get {
+        endpoint_id: String,
+    },
     Create(CreatePlan),
     Delete(DeletePlan),
     Wait(WaitPlan),
+    /// `plan`: compare the declared state with what exists.
+    Diff(DiffPlan),
+    /// `apply`: make the declared state true.
+    Apply(ApplyPlan),
     ConfigShow,
+}
+
+/// `plan`: what to compare, and how to end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffPlan {
+    pub state: DesiredState,
+    pub prune: bool,
+    /// `--exit-code`: exit 9 when something would change.
+    pub exit_code: bool,
+    pub parallel: usize,
+}
+
+/// `apply`: the declared state and how to carry it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyPlan {
+    pub state: DesiredState,
+    pub prune: bool,
+    /// `--yes`: do not ask.
+    pub confirmed: bool,
+    /// Wait until every managed endpoint is settled, with this timing (`None` with `--no-wait`).
+    pub wait: Option<Timing>,
+    pub parallel: usize,
 }
 
 /// `create`: one endpoint per region, in the order given, duplicates removed.
@@ -101,6 +133,8 @@ impl Plan {
             Command::Create(args) => Plan::Create(create_plan(args, settings)?),
             Command::Delete(args) => Plan::Delete(delete_plan(args, settings)?),
             Command::Wait(args) => Plan::Wait(wait_plan(args)?),
+            Command::Plan(args) => Plan::Diff(diff_plan(args, settings)?),
+            Command::Apply(args) => Plan::Apply(apply_plan(args, settings)?),
             Command::Config(ConfigCommand::Show) => {
                 if settings.presentation.quiet {
                     return Err(UsageError(
@@ -142,6 +176,45 @@ fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, Usa
         endpoint_id,
         confirmed: args.yes,
         wait: args.wait.then_some(timing),
+    })
+}
+
+/// The declaration: `--region` for the one project of `--project-id`, else the file (`-f`, or
+/// `atlas-ear.toml` in the current directory).
+fn desired_state(args: &StateArgs, settings: &Settings) -> Result<DesiredState, UsageError> {
+    if !args.region.is_empty() {
+        let project_id = settings.project_id()?;
+        let regions = resolve_regions(settings.provider, &args.region, false)?;
+        return Ok(desired::from_flags(project_id, settings.provider, regions));
+    }
+    let path = args
+        .file
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(STATE_FILE));
+    desired::read_file(&path)
+}
+
+fn parallel(args: &StateArgs) -> usize {
+    usize::from(args.parallel.unwrap_or(PARALLEL))
+}
+
+fn diff_plan(args: &PlanArgs, settings: &Settings) -> Result<DiffPlan, UsageError> {
+    Ok(DiffPlan {
+        state: desired_state(&args.state, settings)?,
+        prune: args.state.prune,
+        exit_code: args.exit_code,
+        parallel: parallel(&args.state),
+    })
+}
+
+fn apply_plan(args: &ApplyArgs, settings: &Settings) -> Result<ApplyPlan, UsageError> {
+    let timing = Timing::resolve(&args.timing, !args.no_wait)?;
+    Ok(ApplyPlan {
+        state: desired_state(&args.state, settings)?,
+        prune: args.state.prune,
+        confirmed: args.yes,
+        wait: (!args.no_wait).then_some(timing),
+        parallel: parallel(&args.state),
     })
 }
 

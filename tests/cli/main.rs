@@ -15,6 +15,7 @@ mod challenge_cache_file;
 mod colour_and_width;
 mod commands;
 mod config_show;
+mod declared_state;
 mod dry_run;
 mod fleet;
 mod fleet_concurrency;
