@@ -156,9 +156,17 @@ impl Emulator {
         self.shared.auth.rotate_nonce.store(on, Ordering::SeqCst);
     }
 
-    /// Replaces the rate limit; a new bucket starts full. `None` turns it off.
+    /// Replaces the default rate limit: the bucket every project without a limit of its own gets
+    /// (one bucket per `groupId`). Those projects start again with full buckets; `None` leaves them
+    /// unlimited.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
-        lock(&self.shared.limiter).configure(limit, Instant::now());
+        lock(&self.shared.limiter).set_default(limit);
+    }
+
+    /// Gives one project (by `groupId`) a bucket of its own with `limit`, starting full; `None`
+    /// removes it, so the project follows the default limit again (with a full bucket).
+    pub fn set_project_rate_limit(&self, group_id: &str, limit: Option<RateLimit>) {
+        lock(&self.shared.limiter).set_project(group_id, limit);
     }
 
     /// Expires every nonce issued so far: correct answers using them get 401 with `stale=true`.

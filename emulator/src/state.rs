@@ -3,7 +3,7 @@
 //! and never two at a time.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::auth::gate::AuthState;
 use crate::config::Config;
@@ -26,8 +26,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(config: Config) -> Self {
-        let mut limiter = RateLimiter::default();
-        limiter.configure(config.rate_limit, Instant::now());
+        let limiter = RateLimiter::new(config.rate_limit, &config.project_rate_limits);
         Shared {
             settle_after: Mutex::new(config.settle_after),
             auth: AuthState::default(),

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::config::RateLimit;
 use crate::errors::ApiError;
 use crate::http::reply::{ERROR_JSON, Reply};
 
@@ -37,4 +38,25 @@ pub(crate) fn optional_u64(
             .map(Some)
             .ok_or_else(|| bad_request(format!("{name} must be a non-negative integer."))),
     }
+}
+
+/// `{"capacity": N, "refillPerMinute": N}`; `what` names the field in errors.
+pub(crate) fn rate_limit(value: &Value, what: &str) -> Result<RateLimit, ApiError> {
+    let Value::Object(limit) = value else {
+        return Err(bad_request(format!("{what} must be an object or null.")));
+    };
+    let number = |name: &str| {
+        optional_u64(limit, name)?
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| bad_request(format!("{what}.{name} must be a 32-bit integer.")))
+    };
+    Ok(RateLimit {
+        capacity: number("capacity")?,
+        refill_per_minute: number("refillPerMinute")?,
+    })
+}
+
+/// The JSON form of a rate limit.
+pub(crate) fn rate_limit_json(limit: &RateLimit) -> Value {
+    serde_json::json!({"capacity": limit.capacity, "refillPerMinute": limit.refill_per_minute})
 }

@@ -51,6 +51,9 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
         }
         ("GET", ["config"]) => Ok(json_reply(200, &settings::view(shared))),
         ("POST", ["config"]) => settings::update(shared, &request.body),
+        (method @ ("GET" | "PUT" | "DELETE"), ["projects", group_id, "rateLimit"]) => {
+            settings::project_rate_limit(shared, method, group_id, &request.body)
+        }
         ("POST", ["nonces", "expire"]) => {
             lock(&shared.auth.nonces).expire_all();
             Ok(Reply::empty(204))
