@@ -3,7 +3,7 @@
 //! and never two at a time.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::auth::gate::AuthState;
 use crate::config::Config;
@@ -31,7 +31,7 @@ impl Shared {
             settle_after: Mutex::new(config.settle_after),
             auth: AuthState::default(),
             limiter: Mutex::new(limiter),
-            log: Mutex::default(),
+            log: Mutex::new(RequestLog::new(Instant::now())),
             faults: Mutex::default(),
             store: Mutex::default(),
             config,

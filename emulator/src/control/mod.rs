@@ -73,10 +73,11 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
 
 /// The request log as JSON, oldest first.
 fn logged_requests(shared: &Shared) -> Reply {
-    let entries: Vec<Value> = lock(&shared.log)
+    let log = lock(&shared.log);
+    let entries: Vec<Value> = log
         .snapshot()
         .iter()
-        .map(|r| r.to_json())
+        .map(|r| r.to_json(log.started))
         .collect();
     json_reply(200, &Value::Array(entries))
 }
