@@ -205,7 +205,7 @@ impl Emulator {
 
     /// Inserts an endpoint directly (no HTTP, no validation, no one-per-region rule) and returns
     /// its id. It enters `status` now and follows the lifecycle from there; a status the spec does
-    /// not know is shown verbatim and never changes.
+    /// not know is shown verbatim and never changes. A `FAILED` one gets a default `errorMessage`.
     pub fn seed_endpoint(
         &self,
         group_id: &str,
@@ -213,7 +213,42 @@ impl Emulator {
         region: &str,
         status: &str,
     ) -> String {
-        lock(&self.shared.store).seed(group_id, provider, region, status, Instant::now())
+        lock(&self.shared.store).seed(group_id, provider, region, status, None, Instant::now())
+    }
+
+    /// Inserts a `FAILED` endpoint with this `errorMessage`, as `seed_endpoint` does.
+    pub fn seed_failed_endpoint(
+        &self,
+        group_id: &str,
+        provider: &str,
+        region: &str,
+        error_message: &str,
+    ) -> String {
+        let failure = Some(error_message);
+        lock(&self.shared.store).seed(
+            group_id,
+            provider,
+            region,
+            "FAILED",
+            failure,
+            Instant::now(),
+        )
+    }
+
+    /// Makes an existing endpoint `FAILED` now, with `error_message` as `errorMessage` (a default
+    /// one when empty). False for unknown ids and for endpoints already `DELETING`.
+    pub fn fail_endpoint(&self, endpoint_id: &str, error_message: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store)
+            .fail(endpoint_id, error_message, Instant::now(), settle)
+            .is_ok()
+    }
+
+    /// Starts deleting an endpoint of any project, as a DELETE request would: `DELETING` for the
+    /// settle time, then gone. False for unknown ids; an endpoint already `DELETING` is left as is.
+    pub fn request_deletion(&self, endpoint_id: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store).request_deletion_by_id(endpoint_id, Instant::now(), settle)
     }
 
     /// The endpoints of one project and provider as the API would list them now.

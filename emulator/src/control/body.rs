@@ -40,6 +40,18 @@ pub(crate) fn optional_u64(
     }
 }
 
+/// An optional string field; `None` when absent or null.
+pub(crate) fn optional_str<'a>(
+    object: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(bad_request(format!("{name} must be a string."))),
+    }
+}
+
 /// `{"capacity": N, "refillPerMinute": N}`; `what` names the field in errors.
 pub(crate) fn rate_limit(value: &Value, what: &str) -> Result<RateLimit, ApiError> {
     let Value::Object(limit) = value else {

@@ -1,11 +1,11 @@
-//! The control routes that shape endpoints directly: seeding them, the provider-side events
-//! (approve, reject), and regions where creation fails.
+//! The control routes that shape endpoints directly: seeding them in any status, the provider-side
+//! and Atlas-side events (approve, reject, fail, delete), and regions where creation fails.
 
 use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::control::body::{bad_request, json_reply, object_body, optional_u64};
+use crate::control::body::{bad_request, json_reply, object_body, optional_str, optional_u64};
 use crate::errors::ApiError;
 use crate::http::reply::Reply;
 use crate::model::regions::Provider;
@@ -14,15 +14,15 @@ use crate::mutex::lock;
 use crate::state::Shared;
 
 /// What `POST /__emulator/endpoints/{id}/{action}` can do to an endpoint.
-pub(crate) const ACTIONS: [&str; 2] = ["approve", "reject"];
+pub(crate) const ACTIONS: [&str; 4] = ["approve", "reject", "fail", "delete"];
 
 /// Most endpoints one seeding request may insert; enough for any pagination or memory test.
 const MAX_SEED: u64 = 10_000;
 
-/// `{groupId, provider (any case), region, status, count}`: inserts `count` (default 1) endpoints
-/// directly, as [`crate::Emulator::seed_endpoint`] does, so a benchmark or a test in another
-/// language can fill a project without creating endpoints one request at a time. `status` defaults
-/// to `ACTIVE`. Answers `{"ids": [...]}`.
+/// `{groupId, provider (any case), region, status, errorMessage, count}`: inserts `count` (default 1)
+/// endpoints directly, as [`crate::Emulator::seed_endpoint`] does, so a benchmark or a test in
+/// another language can fill a project without creating endpoints one request at a time. `status`
+/// defaults to `ACTIVE`; `errorMessage` is only for `FAILED`. Answers `{"ids": [...]}`.
 pub(crate) fn seed(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
     let object = object_body(body)?;
     let text = |name: &str| {
@@ -38,10 +38,11 @@ pub(crate) fn seed(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
     if !provider.has_region(region) {
         return Err(bad_request(format!("{region} is not a {provider} region.")));
     }
-    let status = match object.get("status") {
-        None | Some(Value::Null) => "ACTIVE",
-        Some(_) => text("status")?,
-    };
+    let status = optional_str(&object, "status")?.unwrap_or("ACTIVE");
+    let failure = optional_str(&object, "errorMessage")?;
+    if failure.is_some() && status != "FAILED" {
+        return Err(bad_request("errorMessage is only for status FAILED."));
+    }
     let count = optional_u64(&object, "count")?.unwrap_or(1);
     if count == 0 || count > MAX_SEED {
         return Err(bad_request(format!("count must be from 1 to {MAX_SEED}.")));
@@ -49,20 +50,30 @@ pub(crate) fn seed(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
     let now = Instant::now();
     let mut store = lock(&shared.store);
     let ids: Vec<String> = (0..count)
-        .map(|_| store.seed(group_id, provider.as_str(), region, status, now))
+        .map(|_| store.seed(group_id, provider.as_str(), region, status, failure, now))
         .collect();
     Ok(json_reply(200, &json!({ "ids": ids })))
 }
 
-/// `POST /__emulator/endpoints/{id}/{approve|reject}`.
-pub(crate) fn act(shared: &Shared, id: &str, action: &str) -> Result<Reply, ApiError> {
+/// `POST /__emulator/endpoints/{id}/{approve|reject|fail|delete}`; `fail` takes
+/// `{"errorMessage": "…"}`.
+pub(crate) fn act(shared: &Shared, id: &str, action: &str, body: &[u8]) -> Result<Reply, ApiError> {
     let now = Instant::now();
     let settle = shared.settle_after();
     let mut store = lock(&shared.store);
-    let result = if action == "approve" {
-        store.approve(id, now, settle)
-    } else {
-        store.reject(id, now, settle)
+    let result = match action {
+        "approve" => store.approve(id, now, settle),
+        "reject" => store.reject(id, now, settle),
+        "fail" => {
+            let object = object_body(body)?;
+            let message = optional_str(&object, "errorMessage")?.unwrap_or("");
+            store.fail(id, message, now, settle)
+        }
+        // "delete", the last of `ACTIONS`.
+        _ => store
+            .request_deletion_by_id(id, now, settle)
+            .then_some(())
+            .ok_or(ActionError::NotFound),
     };
     match result {
         Ok(()) => Ok(Reply::empty(204)),

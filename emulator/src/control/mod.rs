@@ -44,7 +44,7 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
         }
         ("POST", ["endpoints"]) => endpoints::seed(shared, &request.body),
         ("POST", ["endpoints", id, action]) if endpoints::ACTIONS.contains(action) => {
-            endpoints::act(shared, id, action)
+            endpoints::act(shared, id, action, &request.body)
         }
         ("POST", ["regions", provider, region, "fail"]) => {
             endpoints::fail_region(shared, provider, region, &request.body)

@@ -129,6 +129,38 @@ impl EndpointStore {
             .is_some()
     }
 
+    /// `request_deletion` for an endpoint of any project and provider (the control side).
+    pub fn request_deletion_by_id(&mut self, id: &str, now: Instant, settle: Duration) -> bool {
+        self.refresh(now, settle);
+        self.endpoints
+            .iter_mut()
+            .find(|e| e.id == id)
+            .map(|endpoint| endpoint.begin_deletion(now))
+            .is_some()
+    }
+
+    /// Makes an endpoint `FAILED` now with `message` as `errorMessage` (the default failure when
+    /// empty), whatever its status, except `DELETING`: a deletion already under way is not undone.
+    pub fn fail(
+        &mut self,
+        id: &str,
+        message: &str,
+        now: Instant,
+        settle: Duration,
+    ) -> Result<(), ActionError> {
+        self.refresh(now, settle);
+        let endpoint = self
+            .endpoints
+            .iter_mut()
+            .find(|e| e.id == id)
+            .ok_or(ActionError::NotFound)?;
+        if matches!(endpoint.stage, Stage::Deleting { .. }) {
+            return Err(ActionError::WrongStatus(endpoint.status().to_string()));
+        }
+        endpoint.stage = Stage::Failed(failure_message(Some(message)));
+        Ok(())
+    }
+
     /// Approves an Azure connection: `PENDING_ACCEPTANCE` becomes `ACTIVE`; an `INITIATING` one
     /// becomes `ACTIVE` as soon as it settles; an `ACTIVE` one stays so.
     pub fn approve(&mut self, id: &str, now: Instant, settle: Duration) -> Result<(), ActionError> {
@@ -176,13 +208,15 @@ impl EndpointStore {
         Ok(())
     }
 
-    /// Inserts an endpoint that enters `status` now, bypassing validation and the one-per-region rule.
+    /// Inserts an endpoint that enters `status` now, bypassing validation and the one-per-region
+    /// rule. `failure` is the `errorMessage` of a `FAILED` one (the default failure when `None`).
     pub fn seed(
         &mut self,
         group_id: &str,
         provider: &str,
         region: &str,
         status: &str,
+        failure: Option<&str>,
         now: Instant,
     ) -> String {
         let stage = match status {
@@ -197,7 +231,7 @@ impl EndpointStore {
             },
             "PENDING_ACCEPTANCE" => Stage::AwaitingAcceptance,
             "ACTIVE" => Stage::Active,
-            "FAILED" => Stage::Failed(failure_message(None)),
+            "FAILED" => Stage::Failed(failure_message(failure)),
             "DELETING" => Stage::Deleting { since: now },
             other => Stage::Custom(other.to_string()),
         };
