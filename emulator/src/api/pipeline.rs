@@ -1,6 +1,7 @@
 //! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
-//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
-//! `Content-Type` (415), validation (400), faults, and finally the operation (404/409/2xx).
+//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405),
+//! authentication (401), the project's rate limit (429), `Accept` (406), `Content-Type` (415),
+//! validation (400), faults, and finally the operation (404/409/2xx).
 
 use std::time::Instant;
 

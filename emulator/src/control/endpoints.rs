@@ -19,10 +19,10 @@ pub(crate) const ACTIONS: [&str; 4] = ["approve", "reject", "fail", "delete"];
 /// Most endpoints one seeding request may insert; enough for any pagination or memory test.
 const MAX_SEED: u64 = 10_000;
 
-/// `{groupId, provider (any case), region, status, errorMessage, count}`: inserts `count` (default 1)
-/// endpoints directly, as [`crate::Emulator::seed_endpoint`] does, so a benchmark or a test in
-/// another language can fill a project without creating endpoints one request at a time. `status`
-/// defaults to `ACTIVE`; `errorMessage` is only for `FAILED`. Answers `{"ids": [...]}`.
+/// `{groupId, provider (any case), region, status, errorMessage, count}`: inserts `count`
+/// (default 1) endpoints directly, as [`crate::Emulator::seed_endpoint`] does, so a benchmark or a
+/// test in another language can fill a project without creating endpoints one request at a time.
+/// `status` defaults to `ACTIVE`; `errorMessage` is only for `FAILED`. Answers `{"ids": [...]}`.
 pub(crate) fn seed(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
     let object = object_body(body)?;
     let text = |name: &str| {
