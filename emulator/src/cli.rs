@@ -60,9 +60,15 @@ pub struct Cli {
     #[arg(long, default_value = "1h", value_parser = parse_duration)]
     pub token_lifetime: Duration,
 
-    /// Token bucket for API requests, as CAPACITY/PER_MINUTE (e.g. 100/60); off by default.
+    /// Token bucket each project gets for its API requests, as CAPACITY/PER_MINUTE (e.g. 100/60);
+    /// off by default.
     #[arg(long, value_name = "CAPACITY/PER_MINUTE", value_parser = parse_rate_limit)]
     pub rate_limit: Option<RateLimit>,
+
+    /// A bucket of its own for one project instead of --rate-limit, as
+    /// GROUP_ID=CAPACITY/PER_MINUTE; repeat for more projects.
+    #[arg(long, value_name = "GROUP_ID=CAPACITY/PER_MINUTE", value_parser = parse_project_rate_limit)]
+    pub project_rate_limit: Vec<(String, RateLimit)>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -99,6 +105,7 @@ impl Cli {
             service_account: Some((self.client_id, self.client_secret)),
             token_lifetime: self.token_lifetime,
             rate_limit: self.rate_limit,
+            project_rate_limits: self.project_rate_limit.into_iter().collect(),
         })
     }
 }
@@ -128,6 +135,21 @@ fn parse_rate_limit(text: &str) -> anyhow::Result<RateLimit> {
     })
 }
 
+/// `GROUP_ID=CAPACITY/PER_MINUTE`, with a group id of 24 lower-case hex digits as Atlas has them.
+fn parse_project_rate_limit(text: &str) -> anyhow::Result<(String, RateLimit)> {
+    let (group_id, limit) = text
+        .split_once('=')
+        .context("expected GROUP_ID=CAPACITY/PER_MINUTE, e.g. 0123456789abcdef01234567=10/5")?;
+    let is_group_id = group_id.len() == 24
+        && group_id
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !is_group_id {
+        bail!("GROUP_ID must be 24 lower-case hexadecimal characters");
+    }
+    Ok((group_id.to_string(), parse_rate_limit(limit)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +166,29 @@ mod tests {
         assert!(parse_rate_limit("10").is_err());
         assert!(parse_rate_limit("0/5").is_err());
         assert!(parse_rate_limit("a/5").is_err());
+    }
+
+    #[test]
+    fn project_rate_limits_parse_and_repeat() {
+        let cli = Cli::parse_from([
+            "atlas-ear-emulator",
+            "--project-rate-limit",
+            "0123456789abcdef01234567=2/0",
+            "--project-rate-limit",
+            "abcdefabcdefabcdefabcdef=5/60",
+        ]);
+        let config = cli.into_config().unwrap();
+        assert_eq!(config.project_rate_limits.len(), 2);
+        assert_eq!(
+            config.project_rate_limits["0123456789abcdef01234567"],
+            RateLimit {
+                capacity: 2,
+                refill_per_minute: 0
+            }
+        );
+        assert!(parse_project_rate_limit("10/5").is_err());
+        assert!(parse_project_rate_limit("0123456789ABCDEF01234567=10/5").is_err());
+        assert!(parse_project_rate_limit("0123456789abcdef01234567=0/5").is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! server so tests and the binary build the same plain struct, and so secrets get one masked
 //! `Debug` in one place.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -40,8 +41,11 @@ pub struct Config {
     pub service_account: Option<(String, String)>,
     /// Lifetime of the bearer tokens the token endpoint issues.
     pub token_lifetime: Duration,
-    /// Optional token bucket for API requests; `None` never answers 429 on its own.
+    /// The token bucket every project gets for its API requests (one bucket per `groupId`);
+    /// `None` leaves projects without an override unlimited.
     pub rate_limit: Option<RateLimit>,
+    /// Projects (by `groupId`) with a bucket of their own instead of `rate_limit`.
+    pub project_rate_limits: BTreeMap<String, RateLimit>,
 }
 
 /// The hash used by digest authentication.
@@ -84,6 +88,7 @@ impl Default for Config {
             service_account: Some((DEMO_CLIENT_ID.to_string(), DEMO_CLIENT_SECRET.to_string())),
             token_lifetime: Duration::from_secs(3600),
             rate_limit: None,
+            project_rate_limits: BTreeMap::new(),
         }
     }
 }
@@ -115,6 +120,7 @@ impl fmt::Debug for Config {
             .field("service_account", &service_account)
             .field("token_lifetime", &self.token_lifetime)
             .field("rate_limit", &self.rate_limit)
+            .field("project_rate_limits", &self.project_rate_limits)
             .finish()
     }
 }

@@ -156,9 +156,17 @@ impl Emulator {
         self.shared.auth.rotate_nonce.store(on, Ordering::SeqCst);
     }
 
-    /// Replaces the rate limit; a new bucket starts full. `None` turns it off.
+    /// Replaces the default rate limit: the bucket every project without a limit of its own gets
+    /// (one bucket per `groupId`). Those projects start again with full buckets; `None` leaves them
+    /// unlimited.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
-        lock(&self.shared.limiter).configure(limit, Instant::now());
+        lock(&self.shared.limiter).set_default(limit);
+    }
+
+    /// Gives one project (by `groupId`) a bucket of its own with `limit`, starting full; `None`
+    /// removes it, so the project follows the default limit again (with a full bucket).
+    pub fn set_project_rate_limit(&self, group_id: &str, limit: Option<RateLimit>) {
+        lock(&self.shared.limiter).set_project(group_id, limit);
     }
 
     /// Expires every nonce issued so far: correct answers using them get 401 with `stale=true`.
@@ -197,7 +205,7 @@ impl Emulator {
 
     /// Inserts an endpoint directly (no HTTP, no validation, no one-per-region rule) and returns
     /// its id. It enters `status` now and follows the lifecycle from there; a status the spec does
-    /// not know is shown verbatim and never changes.
+    /// not know is shown verbatim and never changes. A `FAILED` one gets a default `errorMessage`.
     pub fn seed_endpoint(
         &self,
         group_id: &str,
@@ -205,7 +213,42 @@ impl Emulator {
         region: &str,
         status: &str,
     ) -> String {
-        lock(&self.shared.store).seed(group_id, provider, region, status, Instant::now())
+        lock(&self.shared.store).seed(group_id, provider, region, status, None, Instant::now())
+    }
+
+    /// Inserts a `FAILED` endpoint with this `errorMessage`, as `seed_endpoint` does.
+    pub fn seed_failed_endpoint(
+        &self,
+        group_id: &str,
+        provider: &str,
+        region: &str,
+        error_message: &str,
+    ) -> String {
+        let failure = Some(error_message);
+        lock(&self.shared.store).seed(
+            group_id,
+            provider,
+            region,
+            "FAILED",
+            failure,
+            Instant::now(),
+        )
+    }
+
+    /// Makes an existing endpoint `FAILED` now, with `error_message` as `errorMessage` (a default
+    /// one when empty). False for unknown ids and for endpoints already `DELETING`.
+    pub fn fail_endpoint(&self, endpoint_id: &str, error_message: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store)
+            .fail(endpoint_id, error_message, Instant::now(), settle)
+            .is_ok()
+    }
+
+    /// Starts deleting an endpoint of any project, as a DELETE request would: `DELETING` for the
+    /// settle time, then gone. False for unknown ids; an endpoint already `DELETING` is left as is.
+    pub fn request_deletion(&self, endpoint_id: &str) -> bool {
+        let settle = self.shared.settle_after();
+        lock(&self.shared.store).request_deletion_by_id(endpoint_id, Instant::now(), settle)
     }
 
     /// The endpoints of one project and provider as the API would list them now.

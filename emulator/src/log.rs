@@ -1,7 +1,9 @@
-//! The request log: what arrived, in arrival order, and what the emulator answered. Tests read it to
-//! assert headers and bodies and to count how many requests a command cost.
+//! The request log: what arrived, in arrival order, when, and what the emulator answered. Tests read
+//! it to assert headers and bodies, to count how many requests a command cost, and to check the
+//! pacing of a client (that nothing reached a throttled project before its `Retry-After`).
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -17,8 +19,15 @@ pub struct LoggedRequest {
     pub headers: Vec<(String, String)>,
     /// The body, decoded as UTF-8 (lossily).
     pub body: String,
+    /// The `groupId` segment of the path (`/api/atlas/v2/groups/{groupId}/...`) as sent, valid or
+    /// not; `None` for paths without one (the token endpoint, unknown routes elsewhere).
+    pub group_id: Option<String>,
+    /// When the request arrived (before its body was read).
+    pub arrived: Instant,
     /// The status the emulator answered; 0 if the connection was dropped (or it is still in flight).
     pub status: u16,
+    /// The headers of the answer, names in lower case, as sent (empty while `status` is 0).
+    pub response_headers: Vec<(String, String)>,
 }
 
 impl LoggedRequest {
@@ -43,15 +52,36 @@ impl LoggedRequest {
         self.header("authorization").is_some()
     }
 
-    pub(crate) fn to_json(&self) -> Value {
-        let headers: Vec<Value> = self.headers.iter().map(|(n, v)| json!([n, v])).collect();
+    /// The first value of a header of the answer, whatever the case of `name`.
+    pub fn response_header(&self, name: &str) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The answer's `Retry-After`, when it had a whole number of seconds there (429s, some faults).
+    pub fn retry_after(&self) -> Option<Duration> {
+        let seconds = self.response_header("retry-after")?.trim().parse().ok()?;
+        Some(Duration::from_secs(seconds))
+    }
+
+    /// `started` is when the emulator started; `arrivedMicros` counts from it.
+    pub(crate) fn to_json(&self, started: Instant) -> Value {
+        let pairs = |headers: &[(String, String)]| -> Vec<Value> {
+            headers.iter().map(|(n, v)| json!([n, v])).collect()
+        };
+        let arrived = self.arrived.saturating_duration_since(started).as_micros();
         json!({
             "method": self.method,
             "path": self.path,
             "query": self.query,
-            "headers": headers,
+            "headers": pairs(&self.headers),
             "body": self.body,
+            "groupId": self.group_id,
+            "arrivedMicros": u64::try_from(arrived).unwrap_or(u64::MAX),
             "status": self.status,
+            "responseHeaders": pairs(&self.response_headers),
         })
     }
 }
@@ -79,19 +109,31 @@ impl fmt::Debug for LoggedRequest {
             .field("query", &self.query)
             .field("headers", &headers)
             .field("body", &self.body)
+            .field("group_id", &self.group_id)
+            .field("arrived", &self.arrived)
             .field("status", &self.status)
+            .field("response_headers", &self.response_headers)
             .finish()
     }
 }
 
 /// Entries keyed by a sequence number so a late answer finds its entry even after a clear.
-#[derive(Default)]
 pub(crate) struct RequestLog {
+    /// When the emulator started: the origin of `arrivedMicros` in the control API's view.
+    pub started: Instant,
     next: u64,
     entries: Vec<(u64, LoggedRequest)>,
 }
 
 impl RequestLog {
+    pub fn new(started: Instant) -> Self {
+        RequestLog {
+            started,
+            next: 0,
+            entries: Vec::new(),
+        }
+    }
+
     /// Records an arrival (status 0 until answered) and returns its key.
     pub fn record(&mut self, request: LoggedRequest) -> u64 {
         let key = self.next;
@@ -100,9 +142,11 @@ impl RequestLog {
         key
     }
 
-    pub fn set_status(&mut self, key: u64, status: u16) {
+    /// Records the answer a request got.
+    pub fn set_answer(&mut self, key: u64, status: u16, headers: Vec<(String, String)>) {
         if let Some((_, entry)) = self.entries.iter_mut().rev().find(|(k, _)| *k == key) {
             entry.status = status;
+            entry.response_headers = headers;
         }
     }
 
@@ -127,9 +171,13 @@ mod tests {
             query: Some("a=1".into()),
             headers: vec![("authorization".into(), "Bearer sekrit".into())],
             body: String::new(),
+            group_id: None,
+            arrived: Instant::now(),
             status: 200,
+            response_headers: vec![("retry-after".into(), "7".into())],
         };
         assert!(!format!("{request:?}").contains("sekrit"));
+        assert_eq!(request.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(request.header("Authorization"), Some("Bearer sekrit"));
         assert_eq!(request.path_and_query(), "/x?a=1");
         assert!(request.is_authenticated());

@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming as HyperBody;
@@ -15,11 +15,11 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
-use crate::api::pipeline;
+use crate::api::{pipeline, routes};
 use crate::control;
 use crate::errors::ApiError;
 use crate::http::body::ReplyBody;
-use crate::http::incoming::Incoming;
+use crate::http::incoming::{Incoming, header_pairs};
 use crate::http::reply::{Outcome, Reply};
 use crate::mutex::lock;
 use crate::state::Shared;
@@ -80,6 +80,7 @@ async fn handle(
     origin: Arc<str>,
     request: Request<HyperBody>,
 ) -> Result<Response<ReplyBody>, ConnectionDropped> {
+    let arrived = Instant::now();
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -104,15 +105,18 @@ async fn handle(
     if incoming.path.starts_with(control::PREFIX) {
         return Ok(control::answer(&shared, &incoming).into_response());
     }
-    let key = lock(&shared.log).record(incoming.to_logged());
+    let logged = incoming.to_logged(routes::group_segment(&incoming.path), arrived);
+    let key = lock(&shared.log).record(logged);
     let outcome = pipeline::answer(&shared, &incoming, &origin).await;
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }
     match outcome {
         Outcome::Reply(reply) => {
-            lock(&shared.log).set_status(key, reply.status);
-            Ok(reply.into_response())
+            let response = reply.into_response();
+            let headers = header_pairs(response.headers());
+            lock(&shared.log).set_answer(key, response.status().as_u16(), headers);
+            Ok(response)
         }
         Outcome::DropConnection => Err(ConnectionDropped),
     }

@@ -26,13 +26,12 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(config: Config) -> Self {
-        let mut limiter = RateLimiter::default();
-        limiter.configure(config.rate_limit, Instant::now());
+        let limiter = RateLimiter::new(config.rate_limit, &config.project_rate_limits);
         Shared {
             settle_after: Mutex::new(config.settle_after),
             auth: AuthState::default(),
             limiter: Mutex::new(limiter),
-            log: Mutex::default(),
+            log: Mutex::new(RequestLog::new(Instant::now())),
             faults: Mutex::default(),
             store: Mutex::default(),
             config,

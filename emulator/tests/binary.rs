@@ -126,3 +126,52 @@ fn a_busy_port_is_reported() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[tokio::test]
+async fn rate_limit_flags_set_the_default_and_a_projects_own_bucket() {
+    let own = format!("{OTHER_GROUP}=1/0");
+    let mut running = Running(
+        Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", "--rate-limit", "5/30"])
+            .args(["--project-rate-limit", &own])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(running.0.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let base = first
+        .trim_end()
+        .strip_prefix("atlas-ear-emulator listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_string();
+    let view = |group: &str| {
+        let url = format!("{base}/__emulator/projects/{group}/rateLimit");
+        async move {
+            let view: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            (view["rateLimit"].clone(), view["ownLimit"].clone())
+        }
+    };
+    assert_eq!(
+        view(GROUP).await,
+        (
+            serde_json::json!({"capacity": 5, "refillPerMinute": 30}),
+            serde_json::json!(false)
+        )
+    );
+    assert_eq!(
+        view(OTHER_GROUP).await,
+        (
+            serde_json::json!({"capacity": 1, "refillPerMinute": 0}),
+            serde_json::json!(true)
+        )
+    );
+    let bad = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0", "--project-rate-limit", "abc=1/0"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--project-rate-limit"));
+}

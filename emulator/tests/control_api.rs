@@ -3,28 +3,9 @@
 
 mod common;
 
-use atlas_ear_emulator::Emulator;
 use common::*;
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn control(
-    emulator: &Emulator,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> Response {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}/__emulator/{path}", emulator.base_url()));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn post(emulator: &Emulator, path: &str, body: Value) -> Response {
-    control(emulator, reqwest::Method::POST, path, Some(body)).await
-}
 
 #[tokio::test]
 async fn health_answers_ok() {

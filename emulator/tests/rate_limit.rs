@@ -90,3 +90,98 @@ async fn retry_after_reflects_the_refill_rate() {
         "one token every 30 s: {retry_after}"
     );
 }
+
+#[tokio::test]
+async fn each_project_spends_from_its_own_bucket() {
+    let emulator = start(Config {
+        rate_limit: Some(RateLimit {
+            capacity: 2,
+            refill_per_minute: 0,
+        }),
+        ..slow_config()
+    });
+    let mut client = Client::new(&emulator);
+    let mine = list_path(GROUP, "AWS");
+    for remaining in ["1", "0"] {
+        let response = client.get(&mine).await;
+        assert_eq!(header(&response, "ratelimit-remaining"), remaining);
+    }
+    let refused = client.get(&mine).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&refused, "retry-after"), "60");
+    assert_eq!(header(&refused, "ratelimit-limit"), "2");
+    // Another project has a bucket of its own; the same project under the other provider shares
+    // the empty one.
+    let other = client.get(&list_path(OTHER_GROUP, "AZURE")).await;
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_eq!(header(&other, "ratelimit-limit"), "2");
+    assert_eq!(header(&other, "ratelimit-remaining"), "1");
+    let same_project = client.get(&list_path(GROUP, "AZURE")).await;
+    assert_eq!(same_project.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Requests that belong to no project spend nothing and show the nominal quota.
+    let token = reqwest::Client::new()
+        .post(format!("{}/api/oauth/token", emulator.base_url()))
+        .basic_auth(
+            atlas_ear_emulator::DEMO_CLIENT_ID,
+            Some(atlas_ear_emulator::DEMO_CLIENT_SECRET),
+        )
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), StatusCode::OK);
+    assert_eq!(header(&token, "ratelimit-remaining"), "100");
+}
+
+#[tokio::test]
+async fn a_project_can_have_a_limit_of_its_own() {
+    let own = RateLimit {
+        capacity: 1,
+        refill_per_minute: 0,
+    };
+    let emulator = start(Config {
+        project_rate_limits: [(OTHER_GROUP.to_string(), own)].into(),
+        ..slow_config()
+    });
+    let mut client = Client::new(&emulator);
+    let limited = list_path(OTHER_GROUP, "AWS");
+    assert_eq!(header(&client.get(&limited).await, "ratelimit-limit"), "1");
+    assert_eq!(
+        client.get(&limited).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Without a default limit every other project is unlimited.
+    let free = list_path(GROUP, "AWS");
+    for _ in 0..3 {
+        let response = client.get(&free).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, "ratelimit-remaining"), "100");
+    }
+    // A default limit does not touch the project with its own.
+    emulator.set_rate_limit(Some(RateLimit {
+        capacity: 5,
+        refill_per_minute: 0,
+    }));
+    assert_eq!(header(&client.get(&free).await, "ratelimit-remaining"), "4");
+    assert_eq!(
+        client.get(&limited).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Set from Rust: a new own limit starts full; removing it falls back to the default.
+    emulator.set_project_rate_limit(
+        OTHER_GROUP,
+        Some(RateLimit {
+            capacity: 3,
+            refill_per_minute: 0,
+        }),
+    );
+    assert_eq!(
+        header(&client.get(&limited).await, "ratelimit-remaining"),
+        "2"
+    );
+    emulator.set_project_rate_limit(OTHER_GROUP, None);
+    let fallback = client.get(&limited).await;
+    assert_eq!(header(&fallback, "ratelimit-limit"), "5");
+    assert_eq!(header(&fallback, "ratelimit-remaining"), "4");
+}

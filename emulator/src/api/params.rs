@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::api::routes::{EndpointsTarget, Operation};
 use crate::errors::ApiError;
 use crate::http::incoming::Incoming;
+use crate::model::ids::is_object_id;
 use crate::model::regions::Provider;
 
 const DEFAULT_ITEMS_PER_PAGE: usize = 100;
@@ -31,14 +32,6 @@ pub(crate) struct Page {
     pub include_count: bool,
     pub items_per_page: usize,
     pub page_num: usize,
-}
-
-/// `groupId` and `endpointId` values: 24 lower-case hex digits.
-pub(crate) fn is_object_id(text: &str) -> bool {
-    text.len() == 24
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Checks path values, then query parameters, then (for a create) the body.
@@ -284,14 +277,6 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn object_ids() {
-        assert!(is_object_id("0123456789abcdef01234567"));
-        assert!(!is_object_id("0123456789ABCDEF01234567"));
-        assert!(!is_object_id("0123456789abcdef0123456"));
-        assert!(!is_object_id("0123456789abcdef0123456g"));
-    }
 
     #[test]
     fn create_bodies() {

@@ -1,6 +1,7 @@
 //! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
-//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405), authentication (401), rate limit (429), `Accept` (406),
-//! `Content-Type` (415), validation (400), faults, and finally the operation (404/409/2xx).
+//! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405),
+//! authentication (401), the project's rate limit (429), `Accept` (406), `Content-Type` (415),
+//! validation (400), faults, and finally the operation (404/409/2xx).
 
 use std::time::Instant;
 
@@ -15,6 +16,7 @@ use crate::faults::ratelimit::{Quota, Refused};
 use crate::http::incoming::Incoming;
 use crate::http::reply::{Outcome, Reply};
 use crate::http::version::{self, VersionError};
+use crate::model::ids::is_object_id;
 use crate::mutex::lock;
 use crate::state::Shared;
 
@@ -27,11 +29,17 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
         .any(|(n, v)| *n == "pretty" && v.eq_ignore_ascii_case("true"));
     // Before anything else: a request HTTP/1.1 calls malformed is not looked at further.
     if let Some(error) = request.host_error() {
-        let quota = lock(&shared.limiter).quota(Instant::now());
+        let quota = lock(&shared.limiter).quota(None, Instant::now());
         return with_quota(Reply::error(&error, pretty), quota).into();
     }
+    let route = routes::match_route(&request.method, &request.path);
+    // The project whose bucket this request spends from and whose quota its answer shows.
+    let project = match &route {
+        Ok(Target::Endpoints(target)) => Some(target.group_id).filter(|g| is_object_id(g)),
+        _ => None,
+    };
     let mut spent = None;
-    let outcome = match routes::match_route(&request.method, &request.path) {
+    let outcome = match route {
         Err(no_route) => {
             let reply = Reply::error(&no_route.error, pretty);
             match no_route.allow {
@@ -42,24 +50,30 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
         }
         Ok(Target::Token) => token::answer(shared, request).await,
         Ok(Target::Endpoints(target)) => {
-            endpoints(
-                shared,
-                request,
-                &target,
+            let context = Context {
+                project,
                 pretty,
                 fallback_origin,
-                &mut spent,
-            )
-            .await
+            };
+            endpoints(shared, request, &target, &context, &mut spent).await
         }
     };
     match outcome {
         Outcome::Reply(reply) if !reply.headers.iter().any(|(n, _)| *n == "ratelimit-limit") => {
-            let quota = spent.unwrap_or_else(|| lock(&shared.limiter).quota(Instant::now()));
+            let quota =
+                spent.unwrap_or_else(|| lock(&shared.limiter).quota(project, Instant::now()));
             Outcome::Reply(with_quota(reply, quota))
         }
         other => other,
     }
+}
+
+/// What the pipeline learned about a request before its operation's checks.
+struct Context<'a> {
+    /// The valid `groupId` of the path, if any: the project whose bucket the request spends from.
+    project: Option<&'a str>,
+    pretty: bool,
+    fallback_origin: &'a str,
 }
 
 fn with_quota(reply: Reply, quota: Quota) -> Reply {
@@ -68,19 +82,19 @@ fn with_quota(reply: Reply, quota: Quota) -> Reply {
         .header("ratelimit-remaining", quota.remaining.to_string())
 }
 
-/// Steps 2 to 8 for the four operations; `spent` learns the quota when a token was spent.
+/// Steps 3 to 9 for the four operations; `spent` learns the quota when a token was spent.
 async fn endpoints(
     shared: &Shared,
     request: &Incoming,
     target: &EndpointsTarget<'_>,
-    pretty: bool,
-    fallback_origin: &str,
+    context: &Context<'_>,
     spent: &mut Option<Quota>,
 ) -> Outcome {
+    let pretty = context.pretty;
     if let Err(challenge) = authenticate(&shared.auth, &shared.config, request, pretty) {
         return challenge.into();
     }
-    let acquired = lock(&shared.limiter).try_acquire(Instant::now());
+    let acquired = lock(&shared.limiter).try_acquire(context.project, Instant::now());
     match acquired {
         Ok(quota) => *spent = Some(quota),
         Err(refused) => return throttled(request, &refused, pretty).into(),
@@ -93,7 +107,7 @@ async fn endpoints(
         Err(error) => return Reply::error(&error, pretty).into(),
     };
     let fault = queue::consume(&shared.faults, target.operation.fault_route()).await;
-    let origin = request.origin(fallback_origin);
+    let origin = request.origin(context.fallback_origin);
     match fault {
         Consumed::Replace(outcome) => outcome,
         Consumed::Proceed => operations::perform(shared, &validated, request, &origin).into(),

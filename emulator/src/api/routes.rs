@@ -53,6 +53,14 @@ pub(crate) struct NoRoute {
     pub allow: Option<&'static str>,
 }
 
+/// The `groupId` segment of a path under `/api/atlas/v2/groups/`, as sent (valid or not), for the
+/// request log.
+pub(crate) fn group_segment(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(GROUPS_PREFIX)?;
+    let group = rest.split('/').next().unwrap_or("");
+    (!group.is_empty()).then_some(group)
+}
+
 pub(crate) fn match_route<'a>(method: &str, path: &'a str) -> Result<Target<'a>, NoRoute> {
     if path == TOKEN_PATH {
         return match method {
@@ -154,6 +162,14 @@ mod tests {
             (Operation::Delete, Some("e"))
         );
         assert_eq!(match_route("POST", TOKEN_PATH).unwrap(), Target::Token);
+    }
+
+    #[test]
+    fn group_segments() {
+        assert_eq!(group_segment(LIST), Some("g"));
+        assert_eq!(group_segment("/api/atlas/v2/groups/x"), Some("x"));
+        assert_eq!(group_segment("/api/atlas/v2/groups/"), None);
+        assert_eq!(group_segment(TOKEN_PATH), None);
     }
 
     #[test]

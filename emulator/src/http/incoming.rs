@@ -1,5 +1,7 @@
 //! A request after its body was read: what every handler looks at, independent of hyper's types.
 
+use std::time::Instant;
+
 use bytes::Bytes;
 use hyper::header::HOST;
 use hyper::{HeaderMap, Version};
@@ -72,23 +74,30 @@ impl Incoming {
             .collect()
     }
 
-    pub fn to_logged(&self) -> LoggedRequest {
+    /// The log entry for this request, which arrived at `arrived` and names `group_id` in its path.
+    pub fn to_logged(&self, group_id: Option<&str>, arrived: Instant) -> LoggedRequest {
         LoggedRequest {
             method: self.method.clone(),
             path: self.path.clone(),
             query: self.query.clone(),
-            headers: self
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
+            headers: header_pairs(&self.headers),
             body: String::from_utf8_lossy(&self.body).into_owned(),
+            group_id: group_id.map(str::to_string),
+            arrived,
             status: 0,
+            response_headers: Vec::new(),
         }
     }
+}
+
+/// Headers as `(lower-case name, value)` pairs in hyper's order; a value that is not UTF-8 is
+/// decoded lossily, so the log never drops a header.
+pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_string(), value)
+        })
+        .collect()
 }

@@ -4,5 +4,7 @@
 //!
 //! May use: nothing else in the crate (only std, serde_json and fastrand).
 
+pub(crate) mod endpoint;
+pub(crate) mod ids;
 pub(crate) mod regions;
 pub(crate) mod store;

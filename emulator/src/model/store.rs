@@ -1,50 +1,15 @@
-//! The private endpoints of every project and their status lifecycle. Status is derived from
+//! The private endpoints of every project, and the rules between them: one per region, lookups by
+//! project and provider, creation, deletion and the control side's actions. Status is derived from
 //! timestamps whenever the store is read, so no background task is needed and changing the settle
 //! time takes effect at once.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// The errorMessage given to endpoints seeded as FAILED and to regions failed without a message.
-pub(crate) const DEFAULT_FAILURE: &str = "Private endpoint creation failed in this region.";
-
-/// Where an endpoint is in its life. Timed stages remember when they began.
-#[derive(Clone, Debug)]
-enum Stage {
-    /// `INITIATING`; `approved` records an Azure approval given before it settled.
-    Initiating {
-        since: Instant,
-        approved: bool,
-        failure: Option<String>,
-    },
-    /// `PENDING_RECREATION`, then `INITIATING` again.
-    Recreating {
-        since: Instant,
-        failure: Option<String>,
-    },
-    /// `PENDING_ACCEPTANCE` until approved.
-    AwaitingAcceptance,
-    Active,
-    Failed(String),
-    /// `DELETING`, then gone.
-    Deleting {
-        since: Instant,
-    },
-    /// A status seeded verbatim that never changes (to rehearse statuses a client does not know).
-    Custom(String),
-}
-
-#[derive(Clone, Debug)]
-struct Endpoint {
-    id: String,
-    group_id: String,
-    provider: String,
-    region: String,
-    connection_name: String,
-    stage: Stage,
-}
+use crate::model::endpoint::{Endpoint, Stage, connection_name, failure_message};
+use crate::model::ids::new_object_id;
 
 /// Why a control action (approve, reject) did not apply.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,75 +30,6 @@ pub(crate) struct EndpointStore {
     failing_regions: HashMap<(String, String), String>,
 }
 
-impl Endpoint {
-    fn is_azure(&self) -> bool {
-        self.provider == "AZURE"
-    }
-
-    /// Moves timed stages forward to `now`. Returns false once a deletion has completed.
-    fn advance(&mut self, now: Instant, settle: Duration) -> bool {
-        loop {
-            let next = match &self.stage {
-                Stage::Initiating {
-                    since,
-                    approved,
-                    failure,
-                } if elapsed(*since, now, settle) => match failure {
-                    Some(message) => Stage::Failed(message.clone()),
-                    None if self.is_azure() && !approved => Stage::AwaitingAcceptance,
-                    None => Stage::Active,
-                },
-                Stage::Recreating { since, failure } if elapsed(*since, now, settle) => {
-                    Stage::Initiating {
-                        since: *since + settle,
-                        approved: false,
-                        failure: failure.clone(),
-                    }
-                }
-                Stage::Deleting { since } if elapsed(*since, now, settle) => return false,
-                _ => return true,
-            };
-            self.stage = next;
-        }
-    }
-
-    fn status(&self) -> &str {
-        match &self.stage {
-            Stage::Initiating { .. } => "INITIATING",
-            Stage::Recreating { .. } => "PENDING_RECREATION",
-            Stage::AwaitingAcceptance => "PENDING_ACCEPTANCE",
-            Stage::Active => "ACTIVE",
-            Stage::Failed(_) => "FAILED",
-            Stage::Deleting { .. } => "DELETING",
-            Stage::Custom(status) => status,
-        }
-    }
-
-    /// The endpoint as the API shows it (`EARPrivateEndpoint`).
-    fn view(&self) -> Value {
-        let mut view = json!({
-            "cloudProvider": self.provider,
-            "id": self.id,
-            "privateEndpointConnectionName": self.connection_name,
-            "regionName": self.region,
-            "status": self.status(),
-        });
-        if let Stage::Failed(message) = &self.stage {
-            view["errorMessage"] = json!(message);
-        }
-        view
-    }
-
-    fn belongs_to(&self, group_id: &str, provider: &str) -> bool {
-        self.group_id == group_id && self.provider == provider
-    }
-}
-
-/// Whether a stage that began at `since` has lasted `settle` by `now`.
-fn elapsed(since: Instant, now: Instant, settle: Duration) -> bool {
-    since.checked_add(settle).is_some_and(|end| now >= end)
-}
-
 impl EndpointStore {
     /// Brings every endpoint's stage up to `now` and forgets deleted ones.
     fn refresh(&mut self, now: Instant, settle: Duration) {
@@ -149,14 +45,9 @@ impl EndpointStore {
 
     /// Makes endpoints created (or re-created) from now on in this region end `FAILED`.
     pub fn fail_region(&mut self, provider: &str, region: &str, message: &str) {
-        let message = if message.is_empty() {
-            DEFAULT_FAILURE
-        } else {
-            message
-        };
         self.failing_regions.insert(
             (provider.to_ascii_uppercase(), region.to_ascii_uppercase()),
-            message.to_string(),
+            failure_message(Some(message)),
         );
     }
 
@@ -233,15 +124,41 @@ impl EndpointStore {
         settle: Duration,
     ) -> bool {
         self.refresh(now, settle);
-        match self.find(group_id, provider, id) {
-            Some(endpoint) => {
-                if !matches!(endpoint.stage, Stage::Deleting { .. }) {
-                    endpoint.stage = Stage::Deleting { since: now };
-                }
-                true
-            }
-            None => false,
+        self.find(group_id, provider, id)
+            .map(|endpoint| endpoint.begin_deletion(now))
+            .is_some()
+    }
+
+    /// `request_deletion` for an endpoint of any project and provider (the control side).
+    pub fn request_deletion_by_id(&mut self, id: &str, now: Instant, settle: Duration) -> bool {
+        self.refresh(now, settle);
+        self.endpoints
+            .iter_mut()
+            .find(|e| e.id == id)
+            .map(|endpoint| endpoint.begin_deletion(now))
+            .is_some()
+    }
+
+    /// Makes an endpoint `FAILED` now with `message` as `errorMessage` (the default failure when
+    /// empty), whatever its status, except `DELETING`: a deletion already under way is not undone.
+    pub fn fail(
+        &mut self,
+        id: &str,
+        message: &str,
+        now: Instant,
+        settle: Duration,
+    ) -> Result<(), ActionError> {
+        self.refresh(now, settle);
+        let endpoint = self
+            .endpoints
+            .iter_mut()
+            .find(|e| e.id == id)
+            .ok_or(ActionError::NotFound)?;
+        if matches!(endpoint.stage, Stage::Deleting { .. }) {
+            return Err(ActionError::WrongStatus(endpoint.status().to_string()));
         }
+        endpoint.stage = Stage::Failed(failure_message(Some(message)));
+        Ok(())
     }
 
     /// Approves an Azure connection: `PENDING_ACCEPTANCE` becomes `ACTIVE`; an `INITIATING` one
@@ -291,13 +208,15 @@ impl EndpointStore {
         Ok(())
     }
 
-    /// Inserts an endpoint that enters `status` now, bypassing validation and the one-per-region rule.
+    /// Inserts an endpoint that enters `status` now, bypassing validation and the one-per-region
+    /// rule. `failure` is the `errorMessage` of a `FAILED` one (the default failure when `None`).
     pub fn seed(
         &mut self,
         group_id: &str,
         provider: &str,
         region: &str,
         status: &str,
+        failure: Option<&str>,
         now: Instant,
     ) -> String {
         let stage = match status {
@@ -312,7 +231,7 @@ impl EndpointStore {
             },
             "PENDING_ACCEPTANCE" => Stage::AwaitingAcceptance,
             "ACTIVE" => Stage::Active,
-            "FAILED" => Stage::Failed(DEFAULT_FAILURE.to_string()),
+            "FAILED" => Stage::Failed(failure_message(failure)),
             "DELETING" => Stage::Deleting { since: now },
             other => Stage::Custom(other.to_string()),
         };
@@ -323,7 +242,7 @@ impl EndpointStore {
 
     fn insert(&mut self, group_id: &str, provider: &str, region: &str, stage: Stage) -> &Endpoint {
         let id = loop {
-            let candidate = object_id();
+            let candidate = new_object_id();
             if !self.endpoints.iter().any(|e| e.id == candidate) {
                 break candidate;
             }
@@ -338,26 +257,6 @@ impl EndpointStore {
         });
         let last = self.endpoints.len() - 1;
         &self.endpoints[last]
-    }
-}
-
-/// A fresh 24-hex id shaped like a MongoDB ObjectId: seconds since the epoch, then random bits.
-fn object_id() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format!("{:08x}{:016x}", seconds & 0xffff_ffff, fastrand::u64(..))
-}
-
-/// AWS: an interface endpoint id (`vpce-` and 17 hex digits). Azure: a connection name that
-/// mentions the region, as Azure private endpoint connections do.
-fn connection_name(provider: &str, region: &str) -> String {
-    if provider == "AZURE" {
-        let region = region.to_ascii_lowercase().replace('_', "-");
-        format!("atlas-kms-pe-{region}.{:08x}", fastrand::u32(..))
-    } else {
-        format!("vpce-{:016x}{:x}", fastrand::u64(..), fastrand::u8(..16))
     }
 }
 

@@ -294,6 +294,25 @@ impl Client {
     }
 }
 
+/// Sends a control request (`/__emulator/{path}`) with an optional JSON body.
+pub async fn control(
+    emulator: &Emulator,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}/__emulator/{path}", emulator.base_url()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+pub async fn post(emulator: &Emulator, path: &str, body: Value) -> Response {
+    control(emulator, reqwest::Method::POST, path, Some(body)).await
+}
+
 /// Reads a JSON body and asserts it is an Atlas error with this status and code.
 pub async fn assert_error(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status);

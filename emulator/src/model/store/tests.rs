@@ -1,5 +1,7 @@
 //! Lifecycle checks with an explicit clock, so every intermediate status is observed exactly.
 
+use serde_json::json;
+
 use super::*;
 
 const GROUP: &str = "0123456789abcdef01234567";
@@ -108,8 +110,8 @@ fn failed_region_deletion_and_conflicts() {
 fn seeded_statuses_and_shapes() {
     let mut store = EndpointStore::default();
     let t0 = Instant::now();
-    let custom = store.seed(GROUP, "aws", "US_EAST_1", "SOMETHING_NEW", t0);
-    let azure = store.seed(GROUP, "AZURE", "UK_SOUTH", "ACTIVE", t0);
+    let custom = store.seed(GROUP, "aws", "US_EAST_1", "SOMETHING_NEW", None, t0);
+    let azure = store.seed(GROUP, "AZURE", "UK_SOUTH", "ACTIVE", None, t0);
     assert_eq!(
         status_at(&mut store, &custom, "AWS", t0 + SETTLE * 5).as_deref(),
         Some("SOMETHING_NEW")
@@ -126,4 +128,31 @@ fn seeded_statuses_and_shapes() {
     assert_eq!(name.len(), 5 + 17);
     assert!(name.starts_with("vpce-") && name[5..].chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(aws["id"].as_str().unwrap().len(), 24);
+}
+
+#[test]
+fn endpoints_can_be_failed_or_deleted_from_the_control_side() {
+    let mut store = EndpointStore::default();
+    let t0 = Instant::now();
+    let failed = store.seed(GROUP, "AZURE", "UK_SOUTH", "FAILED", Some("vault gone"), t0);
+    let view = store.get(GROUP, "AZURE", &failed, t0, SETTLE).unwrap();
+    assert_eq!(view["errorMessage"], "vault gone");
+    let id = id_of(&store.create(GROUP, "AWS", "US_EAST_1", t0, SETTLE).unwrap());
+    assert_eq!(store.fail(&id, "quota", t0, SETTLE), Ok(()));
+    let view = store.get(GROUP, "AWS", &id, t0, SETTLE).unwrap();
+    assert_eq!(
+        (&view["status"], &view["errorMessage"]),
+        (&json!("FAILED"), &json!("quota"))
+    );
+    assert!(store.request_deletion_by_id(&id, t0, SETTLE));
+    assert_eq!(
+        store.fail(&id, "late", t0, SETTLE),
+        Err(ActionError::WrongStatus("DELETING".into()))
+    );
+    assert_eq!(status_at(&mut store, &id, "AWS", t0 + SETTLE), None);
+    assert!(!store.request_deletion_by_id(&id, t0 + SETTLE, SETTLE));
+    assert_eq!(
+        store.fail("nope", "", t0, SETTLE),
+        Err(ActionError::NotFound)
+    );
 }
