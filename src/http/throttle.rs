@@ -13,9 +13,10 @@ use tokio::time::Instant;
 
 /// How long a project's requests wait after a 429 that names no `Retry-After`.
 pub const PAUSE_WITHOUT_RETRY_AFTER: Duration = Duration::from_secs(2);
-/// How long a project's requests wait after an answer with `RateLimit-Remaining: 0`. Atlas's
-/// documented example bucket refills one request every 12 seconds.
-pub const PAUSE_WHEN_EXHAUSTED: Duration = Duration::from_secs(10);
+/// How long a project's requests wait after an answer with `RateLimit-Remaining: 0`. Atlas does
+/// not say how fast its buckets refill, so this is a short breath rather than a guess at the
+/// refill time; should the next request still meet a 429, its `Retry-After` gives the exact wait.
+pub const PAUSE_WHEN_EXHAUSTED: Duration = Duration::from_secs(1);
 
 /// The project a request path belongs to, if any: `/api/atlas/v2/groups/{id}/...`.
 pub fn project_of(path: &str) -> Option<&str> {
@@ -54,6 +55,9 @@ impl Throttle {
         } else {
             return None;
         };
+        // A hold never outlasts the retry budget: a `Retry-After` of days is not waited for (the
+        // retry loop reports it), and so it must not park the project either.
+        let hold = hold.min(crate::http::retry::MAX_TOTAL_RETRY_WAIT);
         let until = Instant::now() + hold;
         let mut guard = self.not_before.lock().unwrap_or_else(|p| p.into_inner());
         let entry = guard.entry(project.to_string()).or_insert(until);

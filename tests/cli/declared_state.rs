@@ -362,3 +362,113 @@ fn the_json_plan_has_a_stable_schema() {
     doc["changes"][0]["endpointId"] = Value::from("<id>");
     insta::assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
 }
+
+#[test]
+fn a_throttled_project_waits_its_retry_after_while_the_others_go_on() {
+    let emu = emulator();
+    // One request at a time, refilled every two seconds: the throttled project meets 429s.
+    emu.set_project_rate_limit(
+        THIRD_PROJECT,
+        Some(atlas_ear_emulator::RateLimit {
+            capacity: 1,
+            refill_per_minute: 30,
+        }),
+    );
+    let home = scratch_home();
+    let text = [PROJECT, OTHER_PROJECT, THIRD_PROJECT]
+        .map(|id| format!("[[project]]\nid = \"{id}\"\naws = [\"US_EAST_1\", \"EU_WEST_1\"]\n"))
+        .join("\n");
+    let file = state_file(&home, &text);
+    let out = run(atlas(&emu, &home).args([
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "--yes",
+        "--no-wait",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for project in [PROJECT, OTHER_PROJECT, THIRD_PROJECT] {
+        assert_eq!(emu.endpoints(project, "AWS").len(), 2, "{project}");
+    }
+    let log: Vec<LoggedRequest> = api_requests(&emu)
+        .into_iter()
+        .filter(|r| r.is_authenticated())
+        .collect();
+    let of = |project: &str| -> Vec<&LoggedRequest> {
+        log.iter()
+            .filter(|r| r.group_id.as_deref() == Some(project))
+            .collect()
+    };
+    let throttled = of(THIRD_PROJECT);
+    let refused: Vec<&&LoggedRequest> = throttled.iter().filter(|r| r.status == 429).collect();
+    assert!(
+        !refused.is_empty(),
+        "the bucket refused something: {throttled:?}"
+    );
+    for refusal in &refused {
+        let wait = refusal.retry_after().expect("a 429 says when to come back");
+        let too_soon = throttled
+            .iter()
+            .filter(|r| r.arrived > refusal.arrived && r.arrived < refusal.arrived + wait)
+            .count();
+        assert_eq!(
+            too_soon, 0,
+            "a request reached the throttled project before its Retry-After"
+        );
+    }
+    let first_retry = throttled
+        .iter()
+        .find(|r| r.arrived > refused[0].arrived)
+        .expect("the refused request is sent again later");
+    for project in [PROJECT, OTHER_PROJECT] {
+        let theirs = of(project);
+        assert!(
+            theirs.iter().all(|r| r.status != 429),
+            "{project} was not limited"
+        );
+        assert!(
+            theirs.iter().all(|r| r.arrived < first_retry.arrived),
+            "{project} finished without waiting on the throttled project"
+        );
+    }
+}
+
+#[test]
+fn polls_cost_one_list_per_project_and_provider_per_round() {
+    let emu = emulator(); // nothing settles on its own here
+    let home = scratch_home();
+    let file = state_file(
+        &home,
+        &format!(
+            "[[project]]\nid = \"{PROJECT}\"\naws = [\"US_EAST_1\", \"EU_WEST_1\", \"AP_SOUTH_1\"]\nazure = [\"US_CENTRAL\"]\n"
+        ),
+    );
+    let path = file.to_str().unwrap();
+    let out = run(atlas(&emu, &home).args([
+        "apply",
+        "-f",
+        path,
+        "--yes",
+        "--interval",
+        "100ms",
+        "--timeout",
+        "1s",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(out.code, 7, "the wait times out: {}", out.stderr);
+    let gets = authenticated(&emu, "GET");
+    assert!(
+        gets.iter().all(|r| r.query.is_some()),
+        "only lists, never a GET per endpoint"
+    );
+    let aws = gets.iter().filter(|r| r.path.contains("/AWS/")).count();
+    let azure = gets.iter().filter(|r| r.path.contains("/AZURE/")).count();
+    assert!(aws >= 3, "the plan's list and at least two rounds: {aws}");
+    assert_eq!(aws, azure, "each round lists each provider once");
+    let doc = json(&out.stdout);
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["errors"][0]["reason"], "wait_timeout");
+}

@@ -114,34 +114,45 @@ fn pages_too_large_to_hold_are_refused_and_memory_stays_bounded() {
     assert!(peak_kib < 64 * 1024, "peak resident set {peak_kib} KiB");
 }
 
+/// Runs `cmd` to the end and returns its output with its peak resident set in KiB. The run is
+/// started by a small Python process and measured there: a child forked from this test process
+/// would be charged with this process's own (large, shared) memory from before its `exec`.
 #[cfg(unix)]
-// The child is reaped by `wait4` below, not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
-/// Runs `cmd` to the end and returns its output with the peak resident set of that one child
-/// (from `wait4`, which reports the usage of the child it reaps, not of every child).
 fn run_measured(cmd: &mut std::process::Command) -> (Run, i64) {
-    let dir = tempfile::tempdir().unwrap();
-    let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
-    let child = cmd
+    const MEASURE: &str = "import resource, subprocess, sys\n\
+r = subprocess.run(sys.argv[1:])\n\
+sys.stderr.write('\\npeak-kib=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n\
+sys.exit(r.returncode)\n";
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let output = cmd_like(cmd)
+        .arg("-c")
+        .arg(MEASURE)
+        .arg(program)
+        .args(args)
         .stdin(std::process::Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap();
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: wait4 fills `status` and a whole rusage for the child it reaped.
-    let usage = unsafe {
-        assert_eq!(libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()), pid);
-        usage.assume_init()
-    };
-    assert!(libc::WIFEXITED(status), "the child did not exit normally");
+        .output()
+        .expect("python3 runs (the memory test measures with it)");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let (own, peak) = stderr.rsplit_once("\npeak-kib=").expect("python3 reported the peak");
     let run = Run {
-        code: libc::WEXITSTATUS(status),
-        stdout: std::fs::read_to_string(&out_path).unwrap(),
-        stderr: std::fs::read_to_string(&err_path).unwrap(),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: own.to_string(),
     };
     assert_no_secret(&run);
-    (run, usage.ru_maxrss)
+    (run, peak.trim().parse().expect("a number of KiB"))
+}
+
+/// `python3` with the environment `cmd` was given.
+#[cfg(unix)]
+fn cmd_like(cmd: &std::process::Command) -> std::process::Command {
+    let mut python = std::process::Command::new("python3");
+    python.env_clear();
+    for (name, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            python.env(name, value);
+        }
+    }
+    python
 }
