@@ -28,7 +28,7 @@ pub const CREATES_IN_FLIGHT: usize = 4;
 /// `--skip-existing` lists before it creates.
 pub const SKIP_EXISTING_NOTE: &str = "--skip-existing: the list comes first (every page, as `list` reads them), and a region\nthat already has an endpoint in any status but DELETING is not sent.";
 /// What `create --wait` adds after the POSTs; the ids are only known from their answers.
-pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls each new endpoint with GET .../privateEndpoints/{ENDPOINT-ID}\n(as `get` does) every --interval, the first sooner, until it is settled or --timeout passes.";
+pub const CREATE_WAIT_NOTE: &str = "after the requests below, --wait polls every --interval, the first sooner, until every endpoint is\nsettled or --timeout passes: one list per round (as `list` reads it), or for a single endpoint\nGET .../privateEndpoints/{ENDPOINT-ID} (as `get` does).";
 
 /// `atlas-ear create --region ...`: create, optionally wait, report every outcome.
 pub async fn run(

@@ -1,9 +1,10 @@
 //! Waiting for endpoints to reach a state: `create --wait`, `delete --wait` and `wait`.
 //!
 //! An endpoint is created INITIATING and takes minutes to settle, and Atlas may take a few
-//! minutes more to show its status. Waiting means polling: one GET per endpoint per round, a
-//! jittered interval between rounds (the first round sooner), a deadline, and Ctrl-C, after which
-//! nothing more is sent and the last known state of every endpoint is reported.
+//! minutes more to show its status. Waiting means polling: one list per round for several
+//! endpoints (one GET for a single one), a jittered interval between rounds (the first round
+//! sooner), a deadline, and Ctrl-C, after which nothing more is sent and the last known state of
+//! every endpoint is reported.
 
 use crate::api::{self, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
@@ -21,7 +22,7 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
 /// `wait`: one poll of each endpoint, repeated.
-pub const WAIT_NOTE: &str = "wait polls each endpoint with this GET every --interval (the first sooner) until --for is\nreached or --timeout passes.";
+pub const WAIT_NOTE: &str = "wait polls every --interval (the first sooner) until --for is reached or --timeout passes: a\nsingle endpoint with this GET, several with one list per round (as `list` reads it).";
 /// The first poll comes after a fifth of the interval, but never later than this.
 const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
@@ -214,7 +215,11 @@ impl Polling<'_, '_> {
                 .iter()
                 .map(|&i| (i, poll_id(&outcomes[i])))
                 .collect();
-            let mut round = poll_round(self.scope, targets);
+            let mut round = if targets.len() > 1 {
+                listed_round(self.scope, targets)
+            } else {
+                poll_round(self.scope, targets)
+            };
             loop {
                 // Each answer is applied as it arrives, so a deadline or Ctrl-C mid-round keeps it.
                 let (index, answer) = tokio::select! {
@@ -250,20 +255,92 @@ fn poll_id(outcome: &Outcome) -> String {
     }
 }
 
-/// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time, answers in arrival order.
-fn poll_round<'a>(
-    scope: &'a Scope<'a>,
-    targets: Vec<(usize, String)>,
-) -> impl Stream<Item = (usize, Result<RawEndpoint>)> + Unpin + 'a {
-    stream::iter(targets)
-        .map(move |(index, id)| {
-            Box::pin(async move {
+/// The answers of one round, in arrival order.
+type Round<'a> = std::pin::Pin<Box<dyn Stream<Item = (usize, Result<RawEndpoint>)> + 'a>>;
+
+/// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time: for a single endpoint, the
+/// cheapest question.
+fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+    Box::pin(
+        stream::iter(targets)
+            .map(move |(index, id)| async move {
                 let answer =
                     api::get_endpoint(scope.client, scope.project_id, scope.provider, &id).await;
                 (index, answer)
             })
+            .buffer_unordered(POLLS_IN_FLIGHT),
+    )
+}
+
+/// One list for all the endpoints of a round: several endpoints of one project and provider
+/// cost one request per round, not one each (rate limits are per project). An endpoint the
+/// list does not hold is answered as `get` would be, with a 404.
+fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+    Box::pin(
+        stream::once(async move {
+            let listed = api::list_endpoints(scope.client, scope.project_id, scope.provider).await;
+            let answers: Vec<(usize, Result<RawEndpoint>)> = targets
+                .into_iter()
+                .map(|(index, id)| (index, from_list(scope, &listed, &id)))
+                .collect();
+            stream::iter(answers)
         })
-        .buffer_unordered(POLLS_IN_FLIGHT)
+        .flatten(),
+    )
+}
+
+/// A copy of a round's error for each endpoint it concerns, keeping the type its exit code and
+/// reason come from.
+fn same_error(error: &anyhow::Error) -> anyhow::Error {
+    let words = format!("{error:#}");
+    for cause in error.chain() {
+        if let Some(api) = cause.downcast_ref::<ApiError>() {
+            return anyhow::Error::new(api.clone()).context(words);
+        }
+        if let Some(rejected) = cause.downcast_ref::<crate::errors::AuthRejected>() {
+            let public_key = rejected.public_key.clone();
+            return crate::errors::AuthRejected { public_key }.into();
+        }
+        if cause.is::<crate::errors::NetworkError>() || cause.is::<crate::errors::TransportError>()
+        {
+            return crate::errors::TransportError(words).into();
+        }
+    }
+    anyhow::anyhow!(words)
+}
+
+/// One endpoint out of a round's list, or the error a GET of it would have met.
+fn from_list(
+    scope: &Scope<'_>,
+    listed: &Result<api::EndpointList>,
+    id: &str,
+) -> Result<RawEndpoint> {
+    let list = match listed {
+        Ok(list) => list,
+        Err(error) => return Err(same_error(error)),
+    };
+    let found = list
+        .results
+        .iter()
+        .filter_map(serde_json::Value::as_object)
+        .find(|e| e.get("id").and_then(serde_json::Value::as_str) == Some(id));
+    match found {
+        Some(value) => Ok(RawEndpoint {
+            value: value.clone(),
+            body: None,
+        }),
+        None => Err(ApiError {
+            status: 404,
+            method: "GET".into(),
+            url: scope
+                .client
+                .url(&api::get_request(scope.project_id, scope.provider, id).path_and_query),
+            error_code: Some("RESOURCE_NOT_FOUND".into()),
+            detail: Some("the endpoint is not in the provider's list".into()),
+            body_snippet: None,
+        }
+        .into()),
+    }
 }
 
 /// Records one poll's answer; true when this endpoint needs no more polls.

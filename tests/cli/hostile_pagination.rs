@@ -134,7 +134,9 @@ sys.exit(r.returncode)\n";
         .output()
         .expect("python3 runs (the memory test measures with it)");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let (own, peak) = stderr.rsplit_once("\npeak-kib=").expect("python3 reported the peak");
+    let (own, peak) = stderr
+        .rsplit_once("\npeak-kib=")
+        .expect("python3 reported the peak");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

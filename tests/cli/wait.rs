@@ -23,6 +23,14 @@ fn polls(emu: &Emulator) -> Vec<LoggedRequest> {
         .collect()
 }
 
+/// The lists a wait sent: one per round when several endpoints are waited for.
+fn lists(emu: &Emulator) -> Vec<LoggedRequest> {
+    api_requests(emu)
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.query.is_some() && r.is_authenticated())
+        .collect()
+}
+
 /// Progress lines of one endpoint (stderr, no terminal).
 fn progress_lines<'a>(stderr: &'a str, label: &str) -> Vec<&'a str> {
     stderr
@@ -32,7 +40,7 @@ fn progress_lines<'a>(stderr: &'a str, label: &str) -> Vec<&'a str> {
 }
 
 #[test]
-fn create_wait_polls_until_active_with_one_request_per_poll() {
+fn create_wait_polls_until_active_with_one_list_per_round() {
     let emu = settling_in(Duration::from_millis(300));
     let home = scratch_home();
     let out = run(atlas(&emu, &home)
@@ -63,23 +71,21 @@ fn create_wait_polls_until_active_with_one_request_per_poll() {
         "one challenge in all"
     );
     assert!(
-        requests
-            .iter()
-            .all(|r| r.method != "GET" || r.query.is_none()),
-        "no list needed"
+        polls(&emu).is_empty(),
+        "three endpoints: no GET of one endpoint"
     );
-    let polls = polls(&emu);
+    let rounds = lists(&emu);
     assert_eq!(
-        polls.len(),
+        rounds.len(),
         requests.len() - 4,
-        "everything after 1+3 requests is a poll"
+        "everything after 1+3 requests is a round's list"
     );
-    assert!(polls.len() >= 3, "each endpoint polled at least once");
+    assert!(!rounds.is_empty(), "polled at least once");
     assert!(
-        polls
+        rounds
             .iter()
             .all(|p| p.status == 200 && p.is_authenticated()),
-        "a poll is one request"
+        "a round is one request"
     );
 
     // Without a terminal: one plain line per status change, never one per poll.
@@ -293,7 +299,7 @@ fn recreation_and_unknown_statuses_keep_waiting() {
 }
 
 #[test]
-fn waiting_for_settled_endpoints_costs_one_get_each() {
+fn waiting_for_several_endpoints_costs_one_list_per_round_and_for_one_a_get() {
     let emu = emulator();
     let ids: Vec<String> = ["US_EAST_1", "EU_WEST_1", "AP_SOUTH_1"]
         .iter()
@@ -306,8 +312,9 @@ fn waiting_for_settled_endpoints_costs_one_get_each() {
     assert_eq!(doc["results"].as_array().unwrap().len(), 3);
     assert_eq!(doc["errors"], serde_json::json!([]));
     let requests = api_requests(&emu);
-    assert_eq!(requests.len(), 4, "1 challenge + 1 GET per endpoint");
-    assert_eq!(polls(&emu).len(), 3);
+    assert_eq!(requests.len(), 2, "1 challenge + 1 list for all three");
+    assert_eq!(lists(&emu).len(), 1);
+    assert!(polls(&emu).is_empty());
 
     emu.clear_requests();
     let out = run(atlas(&emu, &home).args(["wait", &ids[0], "-o", "json"]));
