@@ -18,6 +18,7 @@ mod dry_run;
 mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
+mod hostile_urls;
 mod input_errors;
 mod interrupt;
 mod one_handshake;
