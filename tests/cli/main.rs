@@ -7,6 +7,7 @@ mod common;
 mod fault_helpers;
 #[cfg(unix)]
 mod pty;
+mod stand_in;
 
 mod api_errors;
 mod challenge_cache;
@@ -18,6 +19,7 @@ mod dry_run;
 mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
+mod hostile_auth;
 mod hostile_urls;
 mod input_errors;
 mod interrupt;
