@@ -205,6 +205,10 @@ impl ApiClient {
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
+                if let Some(refused) = response::header_too_large(method, url, &e) {
+                    self.trace(format_args!("{refused}"));
+                    return Err(refused.into());
+                }
                 let what = self.describe_reqwest_error(&e);
                 self.trace(format_args!("{method} {url} -> {what}"));
                 return Err(NetworkError(format!("{method} {url} failed: {what}")).into());

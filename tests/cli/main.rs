@@ -19,6 +19,7 @@ mod dry_run;
 mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
+mod hostile_answers;
 mod hostile_auth;
 mod hostile_urls;
 mod input_errors;
