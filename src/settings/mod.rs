@@ -321,7 +321,9 @@ fn https_suggestion(url: &Url) -> String {
     suggestion.as_str().trim_end_matches('/').to_string()
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// True when `url` names this machine (localhost, 127.0.0.0/8, [::1]): the only hosts plain http
+/// may reach, and hosts the HTTP client never reaches through a proxy.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

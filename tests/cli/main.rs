@@ -29,6 +29,7 @@ mod output_formats;
 mod precedence;
 mod profiles;
 mod progress_terminal;
+mod proxies;
 mod reliability_fault_matrix;
 mod reliability_properties;
 mod reliability_retries;
