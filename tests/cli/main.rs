@@ -21,6 +21,7 @@ mod fleet_concurrency;
 mod help_and_manual;
 mod hostile_answers;
 mod hostile_auth;
+mod hostile_caches;
 mod hostile_urls;
 mod input_errors;
 mod interrupt;
