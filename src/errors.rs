@@ -210,6 +210,36 @@ impl fmt::Display for AuthRejected {
 
 impl std::error::Error for AuthRejected {}
 
+/// A 401 whose challenge this client cannot answer: a digest algorithm or qop it does not
+/// support, no qop at all, or a challenge it cannot read. Exit 3 like any 401, because no retry
+/// and no server-side fix on our end changes it; the message names what the server offered so
+/// a wrong `--base-url` or a proxy in the way can be recognised.
+#[derive(Debug)]
+pub struct UnanswerableChallenge {
+    pub method: String,
+    pub url: String,
+    /// Why it cannot be answered, in the digest parser's words.
+    pub reason: String,
+    /// The `WWW-Authenticate` values of the 401, as the server sent them.
+    pub offered: String,
+}
+
+impl fmt::Display for UnanswerableChallenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Both carry server text: escaped, so a hostile header cannot drive the terminal.
+        write!(
+            f,
+            "{} {}: the server answered HTTP 401 with a challenge this client cannot answer ({}); it offered WWW-Authenticate: {}\nhint: atlas-ear answers HTTP digest with qop=auth and MD5 or SHA-256, as Atlas asks; check --base-url",
+            self.method,
+            self.url,
+            printable_snippet(self.reason.as_bytes(), 300),
+            printable_snippet(self.offered.as_bytes(), 300),
+        )
+    }
+}
+
+impl std::error::Error for UnanswerableChallenge {}
+
 /// The request did not produce a usable HTTP answer: network, timeout, or a body that is not
 /// what the API promises. Exit 6.
 #[derive(Debug)]
@@ -257,7 +287,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         if cause.is::<UsageError>() {
             return exit::USAGE;
         }
-        if cause.is::<AuthRejected>() {
+        if cause.is::<AuthRejected>() || cause.is::<UnanswerableChallenge>() {
             return exit::AUTH;
         }
         if let Some(e) = cause.downcast_ref::<ExitWith>() {
@@ -330,6 +360,24 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("plain")), 1);
         let wrapped = anyhow::Error::new(UsageError("x".into())).context("while parsing");
         assert_eq!(exit_code(&wrapped), 2);
+    }
+
+    #[test]
+    fn an_unanswerable_challenge_is_an_authentication_failure_naming_the_offer() {
+        let error = UnanswerableChallenge {
+            method: "GET".into(),
+            url: "u".into(),
+            reason: "only qop=auth is supported".into(),
+            offered: "Digest realm=\"r\x1b[2J\", qop=\"auth-int\"".into(),
+        };
+        let text = error.to_string();
+        assert!(
+            text.contains(
+                r#"it offered WWW-Authenticate: Digest realm="r\u{1b}[2J", qop="auth-int""#
+            ),
+            "{text}"
+        );
+        assert_eq!(exit_code(&anyhow::Error::new(error).context("listing")), 3);
     }
 
     #[test]

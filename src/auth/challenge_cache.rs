@@ -16,9 +16,10 @@
 //!   process can overtake that first answer with a higher nc (`crate::auth::challenge_slot`).
 //! - **Writes are atomic**: a temporary file in the same directory, then a rename, so readers see
 //!   the old entry or the new one, never half of one.
-//! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, open to
-//!   other users, or older than [`TTL`], it is treated as absent and replaced by the next
-//!   challenge the server sends.
+//! - **A bad file costs nothing but the cache**: unreadable, corrupt, for another key, not
+//!   passing the ownership checks of `crate::auth::private_file` (another owner, open to other
+//!   users, a symbolic link), or older than [`TTL`], it is treated as absent and replaced by the
+//!   next challenge the server sends. A directory failing those checks is not used at all.
 //! - A cached nonce the server has expired costs exactly one extra request (the 401 carries a
 //!   fresh challenge, which is answered and cached). Servers that insist on strictly increasing
 //!   nc may also reject a request that a concurrent process overtook; that too costs one extra
@@ -27,7 +28,7 @@
 use crate::auth::digest::{DigestAlgorithm, DigestChallenge};
 use crate::auth::private_file::{self, unix_now};
 use serde::{Deserialize, Serialize};
-use std::fs::{File, TryLockError};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -47,6 +48,15 @@ const FORMAT: u32 = 1;
 const QOP: &str = "auth";
 /// A clock that moved backwards by more than this makes an entry untrustworthy.
 const CLOCK_SKEW: u64 = 60;
+
+/// Why a cache on disk failed the ownership checks of `crate::auth::private_file`.
+#[derive(Debug)]
+pub enum Distrust {
+    /// The directory (or the tool's folder above it): nothing is read from it or written to it.
+    Directory(io::Error),
+    /// The entry file: it is not read, and the next challenge the server sends replaces it.
+    File(io::Error),
+}
 
 /// The cache file of one (base URL, public key).
 #[derive(Debug, Clone)]
@@ -115,8 +125,9 @@ impl ChallengeCache {
     /// [`DigestChallenge::authorize`] expects; the file already says the reserved one is taken.
     /// `Ok(None)` means nothing usable is cached.
     pub fn reserve_next(&self) -> io::Result<Option<DigestChallenge>> {
-        // Nothing to reserve from, and no directory to create just to find that out.
-        if !self.path().exists() {
+        // Nothing to reserve from, and no directory to create just to find that out. A directory
+        // that fails the ownership checks is an error: the caller then goes without the cache.
+        if !private_file::check_dir(&self.dir)? || fs::symlink_metadata(self.path()).is_err() {
             return Ok(None);
         }
         let _lock = self.lock()?;
@@ -150,16 +161,26 @@ impl ChallengeCache {
         self.write_entry(&entry)
     }
 
+    /// Why this cache may not be trusted, checked without following symbolic links: its
+    /// directory (the cache is then not used at all) or its entry file (ignored, and replaced by
+    /// the next challenge). `None` when both pass or do not exist yet.
+    pub fn distrust(&self) -> Option<Distrust> {
+        if let Err(e) = private_file::check_dir(&self.dir) {
+            return Some(Distrust::Directory(e));
+        }
+        private_file::check_file(&self.path())
+            .err()
+            .map(Distrust::File)
+    }
+
     /// The entry, if the file exists, parses, belongs to these keys and is young enough.
     fn read_entry(&self) -> Option<Entry> {
-        let file = File::open(self.path()).ok()?;
-        // A file others can write may hold a planted challenge; one they can read is not ours.
-        #[cfg(unix)]
-        if std::os::unix::fs::PermissionsExt::mode(&file.metadata().ok()?.permissions()) & 0o077
-            != 0
-        {
+        // A file someone else could have written may hold a planted challenge; one others can
+        // read is not ours alone. Either is treated as absent.
+        if !private_file::check_dir(&self.dir).ok()? {
             return None;
         }
+        let file = private_file::open_existing(&self.path()).ok()??;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).ok()?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -183,7 +204,7 @@ impl ChallengeCache {
     }
 
     fn ensure_dir(&self) -> io::Result<()> {
-        private_file::create_dir(&self.dir)
+        private_file::ensure_dir(&self.dir)
     }
 
     /// An exclusive lock on the sibling lock file, released when the returned file is dropped

@@ -1,7 +1,7 @@
 //! The challenge a client answers pre-emptively, and how it is shared through the
 //! [`ChallengeCache`]: which nc each request takes, and when a new challenge may be shared.
 
-use crate::auth::challenge_cache::ChallengeCache;
+use crate::auth::challenge_cache::{ChallengeCache, Distrust};
 use crate::auth::digest::DigestChallenge;
 use std::io::{self, Write};
 use std::sync::Mutex;
@@ -30,6 +30,7 @@ struct Held {
 impl ChallengeSlot {
     /// Starts with whatever usable challenge the cache holds (nothing when `cache` is `None`).
     pub fn new(cache: Option<ChallengeCache>, verbose: bool) -> ChallengeSlot {
+        let cache = cache.and_then(|c| trusted(c, verbose));
         let initial = cache.as_ref().and_then(ChallengeCache::peek);
         ChallengeSlot {
             held: Mutex::new(Held {
@@ -115,6 +116,31 @@ impl ChallengeSlot {
                 "  challenge cache {} unusable ({why}); going without it",
                 shared.path().display()
             );
+        }
+    }
+}
+
+/// The cache, unless its directory fails the ownership checks; with `-v`, says why a directory
+/// or a file is not used, since the only visible sign is one extra request.
+fn trusted(cache: ChallengeCache, verbose: bool) -> Option<ChallengeCache> {
+    let note = |line: std::fmt::Arguments<'_>| {
+        if verbose {
+            let _ = writeln!(io::stderr(), "{line}");
+        }
+    };
+    match cache.distrust() {
+        None => Some(cache),
+        Some(Distrust::Directory(why)) => {
+            note(format_args!(
+                "  challenge cache not used ({why}); going without it"
+            ));
+            None
+        }
+        Some(Distrust::File(why)) => {
+            note(format_args!(
+                "  challenge cache file ignored ({why}); the next challenge replaces it"
+            ));
+            Some(cache)
         }
     }
 }

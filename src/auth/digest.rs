@@ -8,6 +8,7 @@
 //! request with the next nonce count, so a call costs one round trip instead of two. That is the
 //! reason this module exists instead of `diqwest` (see the README's design notes).
 
+use crate::escape::printable_snippet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,13 +69,16 @@ impl fmt::Display for ChallengeError {
             ChallengeError::MissingField(field) => {
                 write!(f, "digest challenge has no '{field}'")
             }
+            // The algorithm and qop are the server's words: escaped before they are shown.
             ChallengeError::UnsupportedAlgorithm(a) => write!(
                 f,
-                "digest challenge asks for algorithm '{a}'; only MD5 and SHA-256 are supported"
+                "digest challenge asks for algorithm '{}'; only MD5 and SHA-256 are supported",
+                printable_snippet(a.as_bytes(), 60)
             ),
             ChallengeError::UnsupportedQop(q) => write!(
                 f,
-                "digest challenge offers qop '{q}'; only qop=auth is supported"
+                "digest challenge offers qop '{}'; only qop=auth is supported",
+                printable_snippet(q.as_bytes(), 60)
             ),
         }
     }

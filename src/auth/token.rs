@@ -5,7 +5,8 @@
 //! tool many times a minute, so a token is cached in the user's cache directory until shortly
 //! before it expires. The cache file is written with mode 0600 in a 0700 directory, is keyed
 //! by base URL and client id, and remembers a SHA-256 fingerprint of the client secret, so a
-//! token is only reused with the secret that obtained it.
+//! token is only reused with the secret that obtained it. A directory or file that fails the
+//! ownership checks of `crate::auth::private_file` is not trusted: the run fetches its own token.
 
 use crate::auth::private_file;
 use crate::secret::Secret;
@@ -119,31 +120,28 @@ impl TokenCache {
         &self.path
     }
 
-    /// The cached token, or why there is none usable. Expiry is the caller's business.
+    /// The cached token, or why there is none usable. Expiry is the caller's business. The
+    /// directory and the file must pass the ownership checks of `crate::auth::private_file`.
     pub fn load(&self) -> Result<AccessToken, String> {
-        let file = match std::fs::File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err("no cached token".into());
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        match private_file::check_dir(dir) {
+            Ok(true) => {}
+            Ok(false) => return Err("no cached token".into()),
+            Err(e) => return Err(format!("not used ({e})")),
+        }
+        let file = match private_file::open_existing(&self.path) {
+            Ok(Some(f)) => f,
+            Ok(None) => return Err("no cached token".into()),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(format!("{e}; ignoring it"));
             }
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };
         let metadata = file
             .metadata()
             .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
-        if !metadata.is_file() || metadata.len() > 64 * 1024 {
+        if metadata.len() > 64 * 1024 {
             return Err(format!("{} is not a token cache file", self.path.display()));
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = metadata.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(format!(
-                    "{} is readable by others (mode {mode:o}); ignoring it",
-                    self.path.display()
-                ));
-            }
         }
         let entry: CacheEntry = serde_json::from_reader(std::io::BufReader::new(file))
             .map_err(|_| format!("{} is not a valid token cache file", self.path.display()))?;
@@ -166,10 +164,11 @@ impl TokenCache {
     }
 
     /// Writes the token atomically: a new 0600 file renamed over the old one, so a reader
-    /// never sees half a file and a file with wider permissions is replaced, not reused.
+    /// never sees half a file and a file that failed the checks is replaced, not reused. A
+    /// directory that fails them is not written to.
     pub fn store(&self, token: &AccessToken) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        private_file::create_dir(dir)?;
+        private_file::ensure_dir(dir)?;
         let entry = CacheEntry {
             base_url: self.base_url.clone(),
             client_id: self.client_id.clone(),
@@ -182,9 +181,13 @@ impl TokenCache {
         private_file::replace(&self.path, &text)
     }
 
-    /// Forgets the cached token (after Atlas rejected it).
+    /// Forgets the cached token (after Atlas rejected it), unless the directory is not one to
+    /// touch at all.
     pub fn remove(&self) {
-        let _ = std::fs::remove_file(&self.path);
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        if matches!(private_file::check_dir(dir), Ok(true)) {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -296,10 +299,19 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let secret = Secret::new("s");
-        let cache = TokenCache::new(dir.path(), "https://h", "id", &secret);
+        let cache = TokenCache::new(
+            &dir.path().join("atlas-ear").join("tokens"),
+            "https://h",
+            "id",
+            &secret,
+        );
         cache.store(&token("tok", 0, 3600)).unwrap();
         std::fs::set_permissions(cache.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(cache.load().unwrap_err().contains("readable by others"));
+        let why = cache.load().unwrap_err();
+        assert!(
+            why.contains("group and others must have no access"),
+            "{why}"
+        );
         cache.store(&token("tok2", 0, 3600)).unwrap();
         let mode = std::fs::metadata(cache.path())
             .unwrap()

@@ -212,6 +212,10 @@ impl ApiClient {
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials");
         let mut response = request.send().await.map_err(|e| {
+            if let Some(refused) = super::response::header_too_large(&Method::POST, url, &e) {
+                self.trace(format_args!("{refused}"));
+                return TokenFailure::Final(refused.into());
+            }
             let what = self.describe_reqwest_error(&e);
             self.trace(format_args!("POST {url} -> {what}"));
             TokenFailure::network(NetworkError(format!("POST {url} failed: {what}")))

@@ -9,7 +9,7 @@
 
 use super::{ApiClient, RawResponse};
 use crate::auth::digest::{self, DigestChallenge};
-use crate::errors::{AuthRejected, TransportError};
+use crate::errors::{AuthRejected, UnanswerableChallenge};
 use crate::secret::Secret;
 use anyhow::Result;
 use reqwest::header::WWW_AUTHENTICATE;
@@ -55,7 +55,7 @@ impl ApiClient {
                 return Ok(response);
             }
             // A 401 without a usable digest challenge is an answer in itself.
-            let Some(challenge) = offered_challenge(&response)? else {
+            let Some(challenge) = offered_challenge(method, url, &response)? else {
                 return Ok(response);
             };
             if answered_fresh.is_some() {
@@ -83,19 +83,27 @@ impl ApiClient {
     }
 }
 
-/// The strongest digest challenge of a 401, `None` when it offers none.
-fn offered_challenge(response: &RawResponse) -> Result<Option<DigestChallenge>> {
-    let offered = response
-        .headers
-        .get_all(WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
-    match digest::parse_challenges(offered) {
+/// The strongest digest challenge of a 401, `None` when it offers none. A digest challenge
+/// this client cannot answer (an algorithm or qop it does not support, no qop, unreadable) is
+/// an authentication failure naming what was offered: no retry would change it.
+fn offered_challenge(
+    method: &Method,
+    url: &Url,
+    response: &RawResponse,
+) -> Result<Option<DigestChallenge>, UnanswerableChallenge> {
+    let values = response.headers.get_all(WWW_AUTHENTICATE);
+    match digest::parse_challenges(values.iter().filter_map(|v| v.to_str().ok())) {
         Ok(challenge) => Ok(Some(challenge)),
         Err(digest::ChallengeError::NoDigestChallenge) => Ok(None),
-        Err(e) => Err(TransportError(format!(
-            "cannot answer the server's authentication challenge: {e}"
-        ))
-        .into()),
+        Err(e) => Err(UnanswerableChallenge {
+            method: method.to_string(),
+            url: url.to_string(),
+            reason: e.to_string(),
+            offered: values
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
     }
 }

@@ -74,12 +74,16 @@ impl ApiClient {
                 ),
                 _ => None,
             };
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if !may_use_a_proxy(&settings.base_url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| TransportError(format!("cannot set up the HTTP client: {e}")))?;
         let bearer = bearer::BearerState::for_credentials(settings, &credentials)?;
@@ -237,6 +241,10 @@ impl ApiClient {
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
+                if let Some(refused) = response::header_too_large(method, url, &e) {
+                    self.trace(format_args!("{refused}"));
+                    return Err(refused.into());
+                }
                 let what = self.describe_reqwest_error(&e);
                 self.trace(format_args!("{method} {url} -> {what}"));
                 return Err(NetworkError(format!("{method} {url} failed: {what}")).into());
@@ -305,10 +313,46 @@ impl ApiClient {
     }
 }
 
+/// Whether the proxy variables (`HTTPS_PROXY`, `ALL_PROXY`, ... which reqwest honours by
+/// default, with `NO_PROXY`) may apply to requests for `base_url`. Never for this machine, as
+/// curl does; and never for plain http, whose requests carry the client secret (HTTP Basic, in
+/// the token request) or digest answers in clear for any proxy to read. Every URL a client
+/// sends to is built from its base URL (the token endpoint too) and redirects are refused, so
+/// deciding here covers every request. https to another host keeps proxies: they only tunnel
+/// TLS they cannot read.
+fn may_use_a_proxy(base_url: &Url) -> bool {
+    base_url.scheme() == "https" && !crate::settings::is_loopback(base_url)
+}
+
 /// The `Retry-After` of an answer, in seconds as Atlas sends it.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies_only_for_https_to_other_hosts() {
+        let allowed = |url: &str| may_use_a_proxy(&Url::parse(url).unwrap());
+        assert!(allowed("https://cloud.mongodb.com"));
+        assert!(allowed("https://10.0.0.1:8443/atlas"));
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10:1",
+            "http://localhost:1",
+            "http://LOCALHOST:1",
+            "http://[::1]:1",
+            "https://localhost:8443",
+            "https://127.0.0.1",
+            "https://[::1]",
+            "http://cloud.mongodb.com",
+        ] {
+            assert!(!allowed(url), "{url}");
+        }
+    }
 }

@@ -69,6 +69,29 @@ pub(super) fn body_too_large(method: &Method, url: &Url) -> TransportError {
     ))
 }
 
+/// The error for an answer whose head (status line and header fields) passed the HTTP client's
+/// limit (about 400 KiB, or more than 100 fields), or `None` for any other failure. Such an
+/// answer is refused like an oversized body and not retried: the server would send it again.
+pub(super) fn header_too_large(
+    method: &Method,
+    url: &Url,
+    error: &reqwest::Error,
+) -> Option<TransportError> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse_too_large)
+        {
+            return Some(TransportError(format!(
+                "{method} {url}: the answer's header is too large (over about 400 KiB, or more than 100 fields); refusing to read it"
+            )));
+        }
+        source = cause.source();
+    }
+    None
+}
+
 /// Decodes a non-2xx answer into an [`ApiError`], whether or not its body is Atlas error JSON.
 /// Public so the property tests and fuzz targets can feed it arbitrary bodies.
 pub fn api_error(

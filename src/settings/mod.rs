@@ -285,8 +285,8 @@ pub fn parse_base_url_from(value: &str, source: &str) -> Result<Url, UsageError>
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(UsageError(format!(
-                "{source}: plain http is only allowed for this machine (localhost, 127.0.0.1, [::1]); use https://{}",
-                url.host_str().unwrap_or("")
+                "{source}: plain http is only allowed for this machine (localhost, 127.0.0.1, [::1]); use {}",
+                https_suggestion(&url)
             )));
         }
         other => {
@@ -306,7 +306,26 @@ pub fn parse_base_url_from(value: &str, source: &str) -> Result<Url, UsageError>
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// The `https://` form of a refused `http://` URL, keeping its port and path prefix so that it
+/// can be pasted back as it is. A user name, password, query or fragment is left out: a password
+/// must not be echoed, and the others are refused anyway.
+fn https_suggestion(url: &Url) -> String {
+    let mut suggestion = url.clone();
+    // http and https are both "special" schemes, so the url crate allows the switch.
+    if suggestion.set_scheme("https").is_err() {
+        return format!("https://{}", url.host_str().unwrap_or(""));
+    }
+    // Only fails for URLs that cannot have a user name, which an http URL always can.
+    let _ = suggestion.set_username("");
+    let _ = suggestion.set_password(None);
+    suggestion.set_query(None);
+    suggestion.set_fragment(None);
+    suggestion.as_str().trim_end_matches('/').to_string()
+}
+
+/// True when `url` names this machine (localhost, 127.0.0.0/8, [::1]): the only hosts plain http
+/// may reach, and hosts the HTTP client never reaches through a proxy.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -349,6 +368,18 @@ mod tests {
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("cloud.mongodb.com").is_err());
         assert!(parse_base_url("https://h/?a=1").is_err());
+    }
+
+    #[test]
+    fn a_refused_http_url_suggests_https_with_its_port_and_prefix() {
+        let suggested = |value: &str| parse_base_url(value).unwrap_err().0;
+        let text = suggested("http://example.com:8443/x");
+        assert!(text.ends_with("use https://example.com:8443/x"), "{text}");
+        let text = suggested("http://example.com");
+        assert!(text.ends_with("use https://example.com"), "{text}");
+        let text = suggested("http://user:pw-sentinel@example.com:8080/p/?q=1");
+        assert!(text.ends_with("use https://example.com:8080/p"), "{text}");
+        assert!(!text.contains("pw-sentinel"), "{text}");
     }
 
     /// Settings hold every source a secret can come from (flag, environment, profile); none of

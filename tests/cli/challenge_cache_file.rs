@@ -23,8 +23,14 @@ fn base() -> Url {
     Url::parse("http://127.0.0.1:9/").unwrap()
 }
 
+/// Where the tool keeps challenges below a cache home: the cache directory and the tool's
+/// folder above it are both checked, so neither may be the (world-readable) temporary directory.
+fn cache_dir_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("atlas-ear").join("challenges")
+}
+
 fn cache_in(dir: &tempfile::TempDir) -> ChallengeCache {
-    ChallengeCache::in_dir(dir.path().join("atlas-ear"), &base(), "pubkey01")
+    ChallengeCache::in_dir(cache_dir_in(dir), &base(), "pubkey01")
 }
 
 /// What `DigestChallenge::authorize` would send next.
@@ -104,9 +110,9 @@ fn entries_expire_and_belong_to_one_key() {
     assert_eq!(aged.peek(), None);
     assert_eq!(aged.reserve_next().unwrap(), None);
 
-    let other_key = ChallengeCache::in_dir(dir.path().join("atlas-ear"), &base(), "pubkey02");
+    let other_key = ChallengeCache::in_dir(cache_dir_in(&dir), &base(), "pubkey02");
     let other_host = ChallengeCache::in_dir(
-        dir.path().join("atlas-ear"),
+        cache_dir_in(&dir),
         &Url::parse("http://127.0.0.1:10").unwrap(),
         "pubkey01",
     );

@@ -476,7 +476,10 @@ fn polls_cost_one_list_per_project_and_provider_per_round() {
 #[test]
 fn ctrl_c_mid_apply_reports_what_was_created_and_a_re_run_converges() {
     use crate::background::{finish, interrupt, spawn_atlas, terminate, wait_for_requests};
-    for (stop, code) in [(interrupt as fn(&std::process::Child), 130), (terminate, 143)] {
+    for (stop, code) in [
+        (interrupt as fn(&std::process::Child), 130),
+        (terminate, 143),
+    ] {
         let emu = emulator(); // nothing settles on its own: the wait is still running at Ctrl-C
         let home = scratch_home();
         let file = state_file(&home, &two_projects());
@@ -484,11 +487,23 @@ fn ctrl_c_mid_apply_reports_what_was_created_and_a_re_run_converges() {
         let child = spawn_atlas(
             &emu,
             &home,
-            &["apply", "-f", path, "--yes", "--interval", "50ms", "-o", "json"],
+            &[
+                "apply",
+                "-f",
+                path,
+                "--yes",
+                "--interval",
+                "50ms",
+                "-o",
+                "json",
+            ],
         );
         // Every create answered and a round of lists under way: the run is waiting.
         wait_for_requests(&emu, |log| {
-            let posts = log.iter().filter(|r| r.method == "POST" && r.status == 202).count();
+            let posts = log
+                .iter()
+                .filter(|r| r.method == "POST" && r.status == 202)
+                .count();
             let lists_after = log
                 .iter()
                 .skip_while(|r| r.method != "POST" || r.status != 202)
@@ -507,7 +522,11 @@ fn ctrl_c_mid_apply_reports_what_was_created_and_a_re_run_converges() {
             .filter_map(|r| r["endpointId"].as_str())
             .collect();
         let mut on_server: Vec<String> = Vec::new();
-        for (project, provider) in [(PROJECT, "AWS"), (OTHER_PROJECT, "AWS"), (OTHER_PROJECT, "AZURE")] {
+        for (project, provider) in [
+            (PROJECT, "AWS"),
+            (OTHER_PROJECT, "AWS"),
+            (OTHER_PROJECT, "AZURE"),
+        ] {
             on_server.extend(
                 emu.endpoints(project, provider)
                     .iter()
@@ -516,11 +535,17 @@ fn ctrl_c_mid_apply_reports_what_was_created_and_a_re_run_converges() {
         }
         assert_eq!(on_server.len(), 4);
         for id in &on_server {
-            assert!(printed.contains(&id.as_str()), "{id} created but not printed: {doc}");
+            assert!(
+                printed.contains(&id.as_str()),
+                "{id} created but not printed: {doc}"
+            );
         }
         emu.clear_requests();
         let again = run(atlas(&emu, &home).args(["apply", "-f", path, "--yes", "--no-wait"]));
         assert_eq!(again.code, 0, "{}", again.stderr);
-        assert!(authenticated(&emu, "POST").is_empty(), "the re-run creates nothing twice");
+        assert!(
+            authenticated(&emu, "POST").is_empty(),
+            "the re-run creates nothing twice"
+        );
     }
 }

@@ -43,7 +43,7 @@ fn list_against(server: &stand_in::StandIn) -> Run {
     let emu = emulator();
     let home = scratch_home();
     run(atlas(&emu, &home)
-        .env("MONGODB_ATLAS_BASE_URL", &server.base_url)
+        .env("MONGODB_ATLAS_BASE_URL", &server.url)
         .args(["list", "-o", "json", "--retries", "0"]))
 }
 
@@ -106,7 +106,7 @@ fn pages_too_large_to_hold_are_refused_and_memory_stays_bounded() {
     let home = scratch_home();
     let (out, peak_kib) = run_measured(
         env_command(&emu, &home, atlas_binary())
-            .env("MONGODB_ATLAS_BASE_URL", &server.base_url)
+            .env("MONGODB_ATLAS_BASE_URL", &server.url)
             .args(["list", "-o", "json", "--retries", "0"]),
     );
     assert_refused(&out, 1, "more than 8 MiB");

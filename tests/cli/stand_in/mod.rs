@@ -1,6 +1,8 @@
-//! A hostile (or merely odd) HTTP server on loopback for the cases the emulator will not
-//! produce: it answers every request with whatever the test's handler returns, keeps
-//! connections alive as reqwest expects, and counts the requests it received.
+//! A tiny loopback HTTP server for answers the emulator will not give (endless pages, a
+//! challenge nobody can answer, a header of a megabyte, a proxy that should never be asked). It
+//! answers each request with what the test says, keeps connections alive as clients expect, and
+//! counts connections and requests, so a test can assert what a run cost.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,7 +16,7 @@ pub struct Seen {
     pub target: String,
 }
 
-/// What the handler wants sent back: status, extra header lines and body.
+/// What a handler wants sent back: status, extra header lines and body.
 pub struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -29,68 +31,112 @@ impl Answer {
             body: body.into(),
         }
     }
-}
 
-/// A running stand-in; it stops with the test process.
-pub struct StandIn {
-    pub base_url: String,
-    requests: Arc<AtomicUsize>,
-}
-
-impl StandIn {
-    /// Requests received so far.
-    pub fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
+    fn into_bytes(self) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {} Stand-in\r\n", self.status);
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", self.body.len()));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(&self.body);
+        bytes
     }
 }
 
-/// Serves `handler` on a free loopback port.
-pub fn serve(handler: impl Fn(&Seen) -> Answer + Send + Sync + 'static) -> StandIn {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&requests);
-    let handler = Arc::new(handler);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (counter, handler) = (Arc::clone(&counter), Arc::clone(&handler));
-            std::thread::spawn(move || serve_connection(stream, &counter, &*handler));
-        }
-    });
-    StandIn { base_url, requests }
+#[derive(Default)]
+struct Counters {
+    connections: AtomicUsize,
+    requests: AtomicUsize,
 }
 
-fn serve_connection(stream: TcpStream, counter: &AtomicUsize, handler: &dyn Fn(&Seen) -> Answer) {
-    let Ok(write_half) = stream.try_clone() else {
+type Responder = dyn Fn(&Seen) -> Vec<u8> + Send + Sync;
+
+/// A server on 127.0.0.1 that serves until the test process ends.
+pub struct StandIn {
+    /// `http://127.0.0.1:PORT`, usable as a base URL or a proxy URL.
+    pub url: String,
+    counters: Arc<Counters>,
+}
+
+/// Serves `handler`'s answer to every request.
+pub fn serve(handler: impl Fn(&Seen) -> Answer + Send + Sync + 'static) -> StandIn {
+    StandIn::start(Arc::new(move |seen: &Seen| handler(seen).into_bytes()))
+}
+
+impl StandIn {
+    /// Answers every request on every connection with `response`, a whole HTTP/1.1 answer.
+    pub fn answering(response: impl Into<Vec<u8>>) -> StandIn {
+        let response: Arc<[u8]> = response.into().into();
+        StandIn::start(Arc::new(move |_: &Seen| response.to_vec()))
+    }
+
+    /// A `401` carrying `www_authenticate` as its only challenge.
+    pub fn challenging(www_authenticate: &str) -> StandIn {
+        StandIn::answering(format!(
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: {www_authenticate}\r\ncontent-length: 0\r\n\r\n"
+        ))
+    }
+
+    fn start(responder: Arc<Responder>) -> StandIn {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let counters = Arc::new(Counters::default());
+        let shared = counters.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                shared.connections.fetch_add(1, Ordering::SeqCst);
+                let (counters, responder) = (shared.clone(), responder.clone());
+                std::thread::spawn(move || serve_connection(stream, &counters, &*responder));
+            }
+        });
+        StandIn { url, counters }
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.counters.connections.load(Ordering::SeqCst)
+    }
+
+    /// Request heads received so far (a proxy's CONNECT counts as one).
+    pub fn requests(&self) -> usize {
+        self.counters.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads requests (head, then a body of `content-length` bytes) and answers each, until the
+/// client closes the connection or a write fails.
+fn serve_connection(stream: TcpStream, counters: &Counters, responder: &Responder) {
+    let Ok(reading) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
-    let mut writer = write_half;
+    let mut reader = BufReader::new(reading);
+    let mut writer = stream;
     loop {
         let mut request_line = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
+        match reader.read_line(&mut request_line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
         }
-        let mut content_length = 0usize;
+        let mut length = 0;
         loop {
             let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" || line == "\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                content_length = value.trim().parse().unwrap_or(0);
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) if line == "\r\n" || line == "\n" => break,
+                Ok(_) => {
+                    let line = line.trim_end().to_ascii_lowercase();
+                    if let Some(value) = line.strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
             }
         }
-        let mut body = vec![0; content_length];
+        counters.requests.fetch_add(1, Ordering::SeqCst);
+        let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        counter.fetch_add(1, Ordering::SeqCst);
         let seen = Seen {
             target: request_line
                 .split_whitespace()
@@ -98,13 +144,7 @@ fn serve_connection(stream: TcpStream, counter: &AtomicUsize, handler: &dyn Fn(&
                 .unwrap_or("")
                 .to_string(),
         };
-        let answer = handler(&seen);
-        let mut head = format!("HTTP/1.1 {} Stand-in\r\n", answer.status);
-        for (name, value) in &answer.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", answer.body.len()));
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&answer.body).is_err() {
+        if writer.write_all(&responder(&seen)).is_err() || writer.flush().is_err() {
             return;
         }
     }
