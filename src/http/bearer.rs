@@ -101,7 +101,8 @@ impl ApiClient {
         let state = self.bearer.as_ref().ok_or_else(|| {
             TransportError("service-account credentials without token state".into())
         })?;
-        let (token, fetched_for_this_call) = self.bearer_token(state).await?;
+        let (token, fetched_for_this_call) =
+            self.bearer_token(state).await.map_err(already_retried)?;
         let response = self
             .send_once(method, url, body, Some(&token.authorization()))
             .await?;
@@ -111,7 +112,10 @@ impl ApiClient {
         self.trace(format_args!(
             "  the bearer token was rejected (HTTP 401); requesting a new one"
         ));
-        let token = self.renew_rejected(state, &token).await?;
+        let token = self
+            .renew_rejected(state, &token)
+            .await
+            .map_err(already_retried)?;
         self.send_once(method, url, body, Some(&token.authorization()))
             .await
     }
@@ -265,6 +269,16 @@ impl ApiClient {
         }
         AccessToken::from_response(&bytes, requested_at)
             .map_err(|e| TokenFailure::Final(TransportError(format!("POST {url}: {e}")).into()))
+    }
+}
+
+/// A token request that failed on the wire has had its own retries; the API call around it must
+/// not retry it again (that would multiply the token requests), so it ends the call.
+fn already_retried(error: anyhow::Error) -> anyhow::Error {
+    if error.is::<NetworkError>() {
+        TransportError(format!("{error:#}")).into()
+    } else {
+        error
     }
 }
 

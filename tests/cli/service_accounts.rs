@@ -353,3 +353,26 @@ fn token_retries_follow_the_retries_flag() {
     assert_eq!(token_requests(&emu).len(), 1);
     assert!(api_requests(&emu).is_empty());
 }
+
+#[test]
+fn a_token_request_that_keeps_failing_costs_its_own_retries_only() {
+    let emu = emulator();
+    emu.inject(Fault {
+        route: Route::Token,
+        kind: FaultKind::DropConnection,
+        count: 100,
+    });
+    let home = scratch_home();
+    let out = run(service_account(&emu, &home).args(["list"]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert_eq!(
+        token_requests(&emu).len(),
+        4,
+        "one request and three retries, not retries of retries: {}",
+        out.stderr
+    );
+    assert!(
+        api_requests(&emu).is_empty(),
+        "no API request without a token"
+    );
+}
