@@ -66,6 +66,8 @@ enum Step {
 struct Item {
     applied: Applied,
     step: Step,
+    /// Its line in the progress display.
+    slot: usize,
 }
 
 /// `atlas-ear apply`.
@@ -92,12 +94,20 @@ pub async fn run(
             _ = interrupts.next() => return Ok(report(Vec::new(), true)),
         }
     }
+    // One progress line per region the run works on; kept and unmanaged ones that are settled
+    // already need none, but a line each keeps the slots simple and the display complete.
+    progress.begin(
+        diff.changes
+            .iter()
+            .map(|c| format!("{} {} {}", c.project_id, c.provider.as_api_str(), c.region))
+            .collect(),
+    );
     let progress = RefCell::new(progress);
-    let mut projects: Vec<Vec<Change>> = Vec::new();
-    for change in diff.changes {
+    let mut projects: Vec<Vec<(usize, Change)>> = Vec::new();
+    for (slot, change) in diff.changes.into_iter().enumerate() {
         match projects.last_mut() {
-            Some(last) if last[0].project_id == change.project_id => last.push(change),
-            _ => projects.push(vec![change]),
+            Some(last) if last[0].1.project_id == change.project_id => last.push((slot, change)),
+            _ => projects.push(vec![(slot, change)]),
         }
     }
     let runs = stream::iter(projects)
@@ -105,6 +115,7 @@ pub async fn run(
         .buffered(plan.parallel.max(1))
         .collect::<Vec<_>>()
         .await;
+    progress.borrow_mut().finish();
     let interrupted = runs.iter().any(|(_, interrupted)| *interrupted);
     let items = runs.into_iter().flat_map(|(items, _)| items).collect();
     Ok(report(items, interrupted))
@@ -148,12 +159,24 @@ fn confirm(deletes: bool) -> Result<()> {
 /// Carries out one project's changes and waits for them; true in the pair when interrupted.
 async fn converge_project(
     client: &ApiClient,
-    changes: Vec<Change>,
+    changes: Vec<(usize, Change)>,
     wait: Option<Timing>,
     mut interrupts: Interrupts,
     progress: &RefCell<&mut dyn ProgressSink>,
 ) -> (Vec<Item>, bool) {
-    let mut items: Vec<Item> = changes.into_iter().map(start).collect();
+    let mut items: Vec<Item> = changes
+        .into_iter()
+        .map(|(slot, change)| start(slot, change))
+        .collect();
+    for item in &items {
+        let now = item
+            .applied
+            .outcome
+            .status()
+            .unwrap_or("to create")
+            .to_string();
+        progress.borrow_mut().status(item.slot, &now);
+    }
     let mut interrupted = false;
     for item in &mut items {
         if interrupted {
@@ -172,7 +195,7 @@ async fn converge_project(
 }
 
 /// An item with the endpoint the plan saw, and its first step.
-fn start(change: Change) -> Item {
+fn start(slot: usize, change: Change) -> Item {
     let mut outcome = Outcome::new(Target::Region(change.region.clone()));
     outcome.endpoint = change
         .endpoint
@@ -195,6 +218,7 @@ fn start(change: Change) -> Item {
             outcome,
         },
         step,
+        slot,
     }
 }
 
@@ -275,15 +299,9 @@ fn abandoned(item: &mut Item) {
     item.step = Step::Done;
 }
 
-/// One line of progress for an item.
+/// A change of state of an item: its progress line says `what` now.
 fn say(progress: &RefCell<&mut dyn ProgressSink>, item: &Item, what: &str) {
-    let a = &item.applied;
-    progress.borrow_mut().note(&format!(
-        "{} {} {}: {what}",
-        a.project_id,
-        a.provider.as_api_str(),
-        a.outcome.label()
-    ));
+    progress.borrow_mut().status(item.slot, what);
 }
 
 /// Rounds of one list per provider of this project until nothing is pending (with a wait), or
