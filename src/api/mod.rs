@@ -3,10 +3,14 @@
 //! Responses are kept as JSON values, not decoded into closed structs: `-o json` must print what
 //! Atlas sent, and fields or status values Atlas adds later must pass through untouched.
 //! [`EndpointView`] reads the few fields a table shows, leniently.
+//!
+//! The API layer: it builds every request as a [`PlannedRequest`] and sends it through `http/`.
+//! It may use `http/` and the floor; it never prints.
+
+pub mod request;
 
 use crate::errors::TransportError;
 use crate::escape::{printable, printable_snippet};
-pub mod request;
 
 pub use request::PlannedRequest;
 
