@@ -231,7 +231,16 @@ impl Reader<'_> {
             let region = match resolve_region(provider, &normalize_region(text)) {
                 Ok(region) => region,
                 Err(unknown) => {
-                    self.problem(name.span().start, &unknown.to_string());
+                    let hint = match unknown.suggestions.as_slice() {
+                        [] => String::new(),
+                        some => format!("; did you mean {}?", some.join(", ")),
+                    };
+                    let message = format!(
+                        "unknown {} region '{}' in {key}{hint} (`atlas-ear regions --provider {key}` lists them)",
+                        provider.as_api_str(),
+                        printable_snippet(unknown.region.as_bytes(), 40)
+                    );
+                    self.problem(name.span().start, &message);
                     continue;
                 }
             };
@@ -296,7 +305,9 @@ aws = []
             "{err}"
         );
         assert!(
-            err.contains("bad.toml:3:34:") && err.contains("EU_WEST_1"),
+            err.contains(
+                "bad.toml:3:34: unknown AWS region 'EU_WESTT_1' in aws; did you mean EU_WEST_1"
+            ) && !err.contains("--allow-unknown-region"),
             "{err}"
         );
         assert!(err.contains("bad.toml:4:1: unknown key 'colour'"), "{err}");
