@@ -68,3 +68,70 @@ fn delete_on_a_terminal_declined_sends_nothing() {
     assert!(api_requests(&emu).is_empty());
     assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "ACTIVE");
 }
+
+#[test]
+fn apply_asks_on_a_terminal_and_ctrl_c_mid_apply_prints_every_endpoint_created() {
+    let emu = emulator(); // nothing settles on its own: the wait is running when Ctrl-C comes
+    let home = scratch_home();
+    let file = home.path().join("atlas-ear.toml");
+    std::fs::write(
+        &file,
+        format!("[[project]]\nid = \"{PROJECT}\"\naws = [\"US_EAST_1\", \"EU_WEST_1\"]\n\n[[project]]\nid = \"{OTHER_PROJECT}\"\nazure = [\"US_CENTRAL\"]\n"),
+    )
+    .unwrap();
+    let command_line = format!(
+        "{} apply -f {} --interval 50ms",
+        atlas_binary().display(),
+        file.display()
+    );
+    let mut child = env_command(&emu, &home, "script")
+        .args(["-qfec", &command_line, "/dev/null"])
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux runs");
+    let mut keyboard = child.stdin.take().unwrap();
+    keyboard.write_all(b"y\n").unwrap();
+    crate::background::wait_for_requests(&emu, |log| {
+        let created = log
+            .iter()
+            .filter(|r| r.method == "POST" && r.status == 202)
+            .count();
+        let rounds = log
+            .iter()
+            .skip_while(|r| r.method != "POST" || r.status != 202)
+            .filter(|r| r.method == "GET" && r.query.is_some())
+            .count();
+        created == 3 && rounds >= 2
+    });
+    keyboard.write_all(b"\x03").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{text}");
+    assert!(text.contains("Apply these changes? [y/N]"), "{text}");
+    assert!(
+        text.contains("+ create   US_CENTRAL"),
+        "the plan came first: {text}"
+    );
+    for (project, provider) in [(PROJECT, "AWS"), (OTHER_PROJECT, "AZURE")] {
+        for endpoint in emu.endpoints(project, provider) {
+            let id = endpoint["id"].as_str().unwrap();
+            assert!(
+                text.contains(id),
+                "{id} was created but not printed: {text}"
+            );
+        }
+    }
+    emu.clear_requests();
+    let again =
+        run(atlas(&emu, &home).args(["apply", "-f", file.to_str().unwrap(), "--yes", "--no-wait"]));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        api_requests(&emu).iter().all(|r| r.method == "GET"),
+        "the re-run converges without creating anything twice"
+    );
+}
