@@ -86,7 +86,9 @@ pub fn conclude_one(outcome: &mut Outcome, verdict: Verdict, goal: WaitGoal, pro
         Verdict::Reached if status == "PENDING_ACCEPTANCE" => {
             outcome.next_step = Some(approval_step(provider, outcome));
         }
-        Verdict::Reached | Verdict::Waiting => {}
+        // A step given while it awaited approval no longer applies once it is ACTIVE.
+        Verdict::Reached => outcome.next_step = None,
+        Verdict::Waiting => {}
         Verdict::Failed => {
             let why = failure_reason(outcome.endpoint.as_ref().map(|e| &e.value));
             let message = format!("endpoint {label} is FAILED: {why}");

@@ -498,3 +498,45 @@ fn the_readme_pipeline_runs_and_can_be_run_again() {
         );
     }
 }
+
+#[test]
+fn the_approval_step_is_printed_only_for_endpoints_that_still_need_it() {
+    let emu = emulator();
+    let approved = emu.seed_endpoint(PROJECT, "AZURE", "US_CENTRAL", "PENDING_ACCEPTANCE");
+    let waiting = emu.seed_endpoint(PROJECT, "AZURE", "US_EAST_2", "PENDING_ACCEPTANCE");
+    let home = scratch_home();
+    let child = spawn_atlas(
+        &emu,
+        &home,
+        &[
+            "wait",
+            &approved,
+            &waiting,
+            "--for",
+            "active",
+            "--provider",
+            "azure",
+            "--interval",
+            "50ms",
+            "--timeout",
+            "3s",
+        ],
+    );
+    wait_for_requests(&emu, |r| r.iter().filter(|r| r.status == 200).count() >= 2);
+    assert!(emu.approve(&approved));
+    let out = finish(child);
+    assert_eq!(
+        out.code, 7,
+        "one is still awaiting approval: {}",
+        out.stderr
+    );
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        !all.contains(&format!("next step for US_CENTRAL {approved}")),
+        "ACTIVE needs no next step: {all}"
+    );
+    assert!(
+        all.contains(&format!("next step for US_EAST_2 {waiting}")),
+        "{all}"
+    );
+}
