@@ -6,12 +6,12 @@ use crate::commands::outcome::{Outcome, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::wait::wait_until;
 use crate::commands::{Done, dry_run};
-use crate::errors::{ExitWith, UsageError, exit};
+use crate::errors::UsageError;
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
 use crate::settings::{DeletePlan, Settings, WaitGoal};
 use anyhow::Result;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 /// What `delete --wait` adds after the DELETE.
 pub const DELETE_WAIT_NOTE: &str = "after the request below, --wait repeats the GET of `get` for this endpoint every --interval,\nthe first sooner, until Atlas answers 404 or --timeout passes.";
@@ -77,21 +77,8 @@ fn confirm_delete(provider: &str, endpoint_id: &str, project_id: &str) -> Result
         )
         .into());
     }
-    let mut stderr = io::stderr();
-    write!(
-        stderr,
-        "Delete {provider} private endpoint {endpoint_id} in project {project_id}? [y/N] "
-    )?;
-    stderr.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(ExitWith {
-            code: exit::FAILURE,
-            message: Some("deletion cancelled; nothing was sent".into()),
-        }
-        .into())
-    }
+    crate::commands::prompt::ask(
+        &format!("Delete {provider} private endpoint {endpoint_id} in project {project_id}?"),
+        "deletion cancelled; nothing was sent",
+    )
 }

@@ -12,6 +12,7 @@ pub mod declared;
 pub mod delete;
 pub mod outcome;
 pub mod progress;
+pub mod prompt;
 pub mod status_rules;
 pub mod unknown_outcome;
 pub mod wait;

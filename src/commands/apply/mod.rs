@@ -17,7 +17,7 @@ pub use items::{Applied, ApplyReport};
 use crate::commands::declared::{Change, list_requests, read_and_compare};
 use crate::commands::progress::ProgressSink;
 use crate::commands::{Done, dry_run};
-use crate::errors::{ExitWith, UsageError, exit};
+use crate::errors::UsageError;
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
 use crate::settings::{ApplyPlan, Settings, Timing};
@@ -26,7 +26,7 @@ use futures_util::{StreamExt, stream};
 use items::{Item, abandoned, not_sent, send, start};
 use rounds::settle;
 use std::cell::RefCell;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 /// `--dry-run` of `apply`: the requests that follow depend on what the lists show.
 pub const APPLY_NOTE: &str = "apply lists the endpoints of each project and provider declared (every page), then sends\none DELETE per FAILED endpoint to replace (and with --prune per undeclared endpoint), one POST\nper missing region, and polls with one list per project and provider per round until settled.";
@@ -101,20 +101,10 @@ fn confirm(deletes: bool) -> Result<()> {
         }
         return Ok(());
     }
-    let mut stderr = io::stderr();
-    write!(stderr, "Apply these changes? [y/N] ")?;
-    stderr.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(ExitWith {
-            code: exit::FAILURE,
-            message: Some("apply cancelled; nothing was changed".into()),
-        }
-        .into())
-    }
+    crate::commands::prompt::ask(
+        "Apply these changes?",
+        "apply cancelled; nothing was changed",
+    )
 }
 
 /// Carries out one project's changes and waits for them; true in the pair when interrupted.
