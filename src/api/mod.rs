@@ -52,6 +52,14 @@ pub struct EndpointList {
 }
 
 impl EndpointList {
+    /// The endpoint with this id, if the list holds it.
+    pub fn by_id(&self, id: &str) -> Option<&Map<String, Value>> {
+        self.results
+            .iter()
+            .filter_map(Value::as_object)
+            .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+    }
+
     /// The endpoint a region already has, in any status but DELETING (first in list order).
     pub fn existing_in(&self, region: &str) -> Option<&Map<String, Value>> {
         self.results.iter().filter_map(Value::as_object).find(|e| {

@@ -28,12 +28,13 @@ const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
 const POLLS_IN_FLIGHT: usize = 4;
 
-fn first_delay(timing: &Timing) -> Duration {
+/// When the first poll of a wait comes: a fifth of the interval, at most [`FIRST_POLL_CAP`].
+pub(crate) fn first_delay(timing: &Timing) -> Duration {
     (timing.interval / 5).min(FIRST_POLL_CAP)
 }
 
 /// The interval, 10% either way, so that many waiting clients do not poll in step.
-fn next_delay(timing: &Timing) -> Duration {
+pub(crate) fn next_delay(timing: &Timing) -> Duration {
     timing.interval.mul_f64(0.9 + 0.2 * fastrand::f64())
 }
 
@@ -157,8 +158,8 @@ fn still_pending(outcomes: &mut [Outcome], goal: WaitGoal, provider: Provider) -
     pending
 }
 
-/// The problem of an endpoint still pending when the wait ended.
-fn give_up(outcome: &mut Outcome, interrupted: bool, goal: WaitGoal, timing: &Timing) {
+/// The problem of an endpoint still pending when the wait ended (also for `apply`'s rounds).
+pub(crate) fn give_up(outcome: &mut Outcome, interrupted: bool, goal: WaitGoal, timing: &Timing) {
     let last = outcome.status().unwrap_or("unknown").to_string();
     let label = outcome.label();
     outcome.problem = Some(if interrupted {
@@ -319,12 +320,7 @@ fn from_list(
         Ok(list) => list,
         Err(error) => return Err(same_error(error)),
     };
-    let found = list
-        .results
-        .iter()
-        .filter_map(serde_json::Value::as_object)
-        .find(|e| e.get("id").and_then(serde_json::Value::as_str) == Some(id));
-    match found {
+    match list.by_id(id) {
         Some(value) => Ok(RawEndpoint {
             value: value.clone(),
             body: None,

@@ -7,6 +7,7 @@ use crate::commands::apply::items::{Item, Step, create, say};
 use crate::commands::outcome::{Problem, Reason};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, conclude_one, judge};
+use crate::commands::wait;
 use crate::errors::exit;
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
@@ -25,12 +26,14 @@ pub(super) async fn settle(
     interrupts: &mut Interrupts,
     progress: &RefCell<&mut dyn ProgressSink>,
 ) -> bool {
+    // Without a wait there is one round at once and no deadline to meet.
+    let timing = wait.unwrap_or(Timing {
+        timeout: std::time::Duration::ZERO,
+        interval: std::time::Duration::ZERO,
+    });
     let started = Instant::now();
-    let (deadline, interval) = match wait {
-        Some(t) => (started + t.timeout, t.interval),
-        None => (started, std::time::Duration::ZERO),
-    };
-    let mut next_round = started + (interval / 5).min(std::time::Duration::from_secs(2));
+    let deadline = started + timing.timeout;
+    let mut next_round = started + wait::first_delay(&timing);
     loop {
         let pending = |i: &Item| match wait {
             Some(_) => i.step != Step::Done,
@@ -42,10 +45,10 @@ pub(super) async fn settle(
         if wait.is_some() {
             tokio::select! {
                 _ = sleep_until(next_round.min(deadline)) => {}
-                _ = interrupts.next() => { give_up(items, true); return true; }
+                _ = interrupts.next() => { give_up(items, true, &timing); return true; }
             }
             if Instant::now() >= deadline {
-                give_up(items, false);
+                give_up(items, false, &timing);
                 return false;
             }
         }
@@ -59,7 +62,7 @@ pub(super) async fn settle(
             let project_id = items[first].applied.project_id.clone();
             let listed = tokio::select! {
                 listed = api::list_endpoints(client, &project_id, provider) => listed,
-                _ = interrupts.next() => { give_up(items, true); return true; }
+                _ = interrupts.next() => { give_up(items, true, &timing); return true; }
             };
             for index in mine {
                 let item = &mut items[index];
@@ -77,7 +80,7 @@ pub(super) async fn settle(
         if wait.is_none() {
             return false;
         }
-        next_round = Instant::now() + interval.mul_f64(0.9 + 0.2 * fastrand::f64());
+        next_round = Instant::now() + wait::next_delay(&timing);
     }
 }
 
@@ -89,13 +92,7 @@ async fn advance(
     progress: &RefCell<&mut dyn ProgressSink>,
 ) {
     let region = item.applied.outcome.target.name().to_string();
-    let by_id = |id: &str| {
-        list.results
-            .iter()
-            .filter_map(Value::as_object)
-            .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
-            .cloned()
-    };
+    let by_id = |id: &str| list.by_id(id).cloned();
     match item.step.clone() {
         Step::Done => {}
         Step::CreateWhenGone(id) => {
@@ -178,29 +175,15 @@ fn settle_one(
     }
 }
 
-/// The problem of every item still pending when the wait ended.
-fn give_up(items: &mut [Item], interrupted: bool) {
+/// The problem of every item still pending when the wait ended, as `wait` words it.
+fn give_up(items: &mut [Item], interrupted: bool, timing: &Timing) {
     for item in items.iter_mut().filter(|i| i.step != Step::Done) {
-        let label = item.applied.outcome.label();
-        let last = item
-            .applied
-            .outcome
-            .status()
-            .unwrap_or("unknown")
-            .to_string();
-        item.applied.outcome.problem = Some(if interrupted {
-            Problem::new(
-                Reason::Interrupted,
-                exit::INTERRUPTED,
-                format!("interrupted while waiting for {label}; last status {last}"),
-            )
-        } else {
-            Problem::new(
-                Reason::WaitTimeout,
-                exit::WAIT_TIMEOUT,
-                format!("timed out waiting for {label} to be settled; last status {last}"),
-            )
-        });
+        wait::give_up(
+            &mut item.applied.outcome,
+            interrupted,
+            WaitGoal::Settled,
+            timing,
+        );
         item.step = Step::Done;
     }
 }
