@@ -55,7 +55,7 @@ pub fn rows(settings: &Settings) -> Vec<Row> {
         settings.provenance.project_id.as_ref(),
         Clone::clone,
     );
-    if let Err(e) = settings.project_id() {
+    if let Err(e) = settings.project_id_alone() {
         project.note = Some(e.0);
     }
     rows.push(project);

@@ -30,7 +30,8 @@ pub enum Credentials {
 }
 
 const KEYRING_NOTE: &str = "the Atlas CLI keeps keys in the system keyring when it can, and atlas-ear does not read the keyring";
-const HOW_TO_PASS: &str = "pass --public-key and --private-key (or set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY), or a service account with --client-id and --client-secret (or MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET)";
+/// Every way to give credentials: the flags, the variables and the Atlas CLI profile keys.
+const HOW_TO_PASS: &str = "pass --public-key and --private-key (or set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or public_api_key and private_api_key in an Atlas CLI profile), or a service account with --client-id and --client-secret (or MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or client_id and client_secret in a profile)";
 
 /// Every credential part found, with its source; secrets already wrapped.
 #[derive(Debug, Clone, Default)]

@@ -142,8 +142,24 @@ impl Settings {
         })
     }
 
-    /// The validated project id, or the error telling the user how to give one.
+    /// The validated project id, or the error telling the user how to give one. A command
+    /// that will send requests asks for the project id first, so when the credentials are
+    /// missing or incomplete too, both problems are reported together: one run, not two, to
+    /// learn everything that needs fixing.
     pub fn project_id(&self) -> Result<&str, UsageError> {
+        match (&self.project_id, &self.credentials) {
+            (Ok(id), _) => Ok(id),
+            (Err(project), Err(credentials)) if !self.dry_run => Err(UsageError(format!(
+                "2 settings need fixing before anything is sent:\n  - {}\n  - {}",
+                project.0, credentials.0
+            ))),
+            (Err(project), _) => Err(UsageError(project.0.clone())),
+        }
+    }
+
+    /// The project id's own problem, without the credentials' (for `config show`, which has a
+    /// row for each).
+    pub fn project_id_alone(&self) -> Result<&str, UsageError> {
         match &self.project_id {
             Ok(id) => Ok(id),
             Err(e) => Err(UsageError(e.0.clone())),

@@ -125,3 +125,64 @@ fn help_lists_environment_and_exit_codes_and_hides_secrets() {
         assert!(out.stdout.contains(needle), "{needle} missing from help");
     }
 }
+
+/// With neither a project id nor credentials, one run names both, each with its flag, its
+/// variable and its Atlas CLI profile key, instead of revealing the second after the first is
+/// fixed.
+#[test]
+fn a_missing_project_id_and_missing_credentials_are_reported_together() {
+    let emu = emulator();
+    let home = scratch_home();
+    let id = "32b6e34b3d91647abb20e7b8";
+    let commands: [&[&str]; 6] = [
+        &["list"],
+        &["get", id],
+        &["create", "--region", "US_EAST_1"],
+        &["delete", id, "--yes"],
+        &["wait", id],
+        &["plan", "--region", "US_EAST_1"],
+    ];
+    for args in commands {
+        let out = run(bare(&home)
+            .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+            .args(args));
+        assert_usage_error(
+            &emu,
+            &out,
+            &[
+                "2 settings need fixing",
+                "--project-id",
+                "MONGODB_ATLAS_PROJECT_ID",
+                "project_id in an Atlas CLI profile",
+                "--public-key",
+                "MONGODB_ATLAS_PUBLIC_API_KEY",
+                "public_api_key",
+                "--private-key",
+                "MONGODB_ATLAS_PRIVATE_API_KEY",
+                "private_api_key",
+                "--client-id",
+                "MONGODB_ATLAS_CLIENT_ID",
+                "client_id",
+                "--client-secret",
+                "MONGODB_ATLAS_CLIENT_SECRET",
+                "client_secret",
+            ],
+        );
+        assert_eq!(
+            out.stderr.matches("error:").count(),
+            1,
+            "one message: {}",
+            out.stderr
+        );
+    }
+    // An incomplete key pair is reported next to the missing project id too.
+    let out = run(bare(&home)
+        .env("MONGODB_ATLAS_BASE_URL", emu.base_url())
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", "abcdefgh")
+        .arg("list"));
+    assert_usage_error(&emu, &out, &["2 settings", "--project-id", "--private-key"]);
+    // A dry run needs no credentials, so only the project id is asked for.
+    let out = run(bare(&home).args(["list", "--dry-run"]));
+    assert_usage_error(&emu, &out, &["--project-id", "MONGODB_ATLAS_PROJECT_ID"]);
+    assert!(!out.stderr.contains("credentials"), "{}", out.stderr);
+}
