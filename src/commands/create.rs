@@ -74,6 +74,7 @@ pub async fn run(
         outcomes,
         shape,
         interrupted,
+        waited_for: plan.wait.as_ref().map(|_| WaitGoal::Settled),
     }))
 }
 

@@ -66,6 +66,7 @@ pub async fn run(
         outcomes,
         shape: Shape::Single,
         interrupted,
+        waited_for: Some(WaitGoal::Deleted),
     }))
 }
 

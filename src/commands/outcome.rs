@@ -4,6 +4,7 @@
 
 use crate::api::RawEndpoint;
 use crate::errors::{ApiError, ExitWith, exit, exit_code};
+use crate::settings::WaitGoal;
 
 /// Why a target did not end well; the `reason` field of the JSON `errors` entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +197,9 @@ pub struct Report {
     pub shape: Shape,
     /// Ctrl-C ended the command: nothing more was sent.
     pub interrupted: bool,
+    /// What the command waited for (`None`: `create` without `--wait`), so that the output can
+    /// say how to go on waiting.
+    pub waited_for: Option<WaitGoal>,
 }
 
 /// Whether the user asked about one thing (print it as `get` would) or several (one document).
@@ -222,45 +226,89 @@ impl Shape {
 
 /// The command's final verdict: `Ok` when every target ended well; otherwise the exit code of
 /// the first failed target in the order given (130 when interrupted), with a summary message.
-pub fn conclude(outcomes: &[Outcome], interrupted: bool) -> anyhow::Result<()> {
+/// After Ctrl-C, `resume` (the command that goes on waiting, if any) ends the summary.
+pub fn conclude(
+    outcomes: &[Outcome],
+    interrupted: bool,
+    resume: Option<&str>,
+) -> anyhow::Result<()> {
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.problem.is_some()).collect();
-    let single = outcomes.len() == 1;
-    let message = match (failed.first(), single) {
-        (None, _) if !interrupted => return Ok(()),
-        (None, _) => None,
-        (Some(first), true) => first.problem.as_ref().map(|p| p.message.clone()),
-        (Some(first), false) => Some(format!(
-            "{} of {} {}s did not succeed: {}",
-            failed.len(),
-            outcomes.len(),
-            first.target.noun(),
-            failed
-                .iter()
-                .map(|o| o.target.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    };
-    let code = if interrupted {
-        crate::interrupt::exit_code()
+    if failed.is_empty() && !interrupted {
+        return Ok(());
+    }
+    let (code, message) = if interrupted {
+        let message = interrupted_summary(outcomes, resume);
+        (crate::interrupt::exit_code(), message)
     } else {
-        failed
+        let code = failed
             .first()
             .and_then(|o| o.problem.as_ref())
-            .map_or(exit::FAILURE, |p| p.exit_code)
-    };
-    let message = if interrupted {
-        let known = message.map(|m| format!(" ({m})")).unwrap_or_default();
-        format!(
-            "{}: nothing more was sent; everything known is printed above{known}",
-            crate::interrupt::stopped_by()
-        )
-    } else {
-        message.unwrap_or_default()
+            .map_or(exit::FAILURE, |p| p.exit_code);
+        (code, failures(outcomes, &failed).unwrap_or_default())
     };
     Err(ExitWith {
         code,
         message: Some(message),
     }
     .into())
+}
+
+/// The failed targets in one line: the problem itself for a single target, else how many of
+/// how many and which.
+fn failures(outcomes: &[Outcome], failed: &[&Outcome]) -> Option<String> {
+    let first = failed.first()?;
+    if outcomes.len() == 1 {
+        return first.problem.as_ref().map(|p| p.message.clone());
+    }
+    Some(format!(
+        "{} of {} {}s did not succeed: {}",
+        failed.len(),
+        outcomes.len(),
+        first.target.noun(),
+        failed
+            .iter()
+            .map(|o| o.target.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// Whether Ctrl-C cut the wait for this endpoint short: it exists and is fine as far as
+/// anyone knows, it just had not reached what was waited for.
+pub fn cut_short(outcome: &Outcome) -> bool {
+    outcome.id().is_some()
+        && outcome
+            .problem
+            .as_ref()
+            .is_some_and(|p| p.reason == Reason::Interrupted)
+}
+
+/// What is true after Ctrl-C: endpoints whose wait was cut short are not failures (each is
+/// named with what it had reached), real failures are counted apart, and the command that
+/// resumes the wait comes last.
+fn interrupted_summary(outcomes: &[Outcome], resume: Option<&str>) -> String {
+    let mut lines = vec![format!(
+        "{}: nothing more was sent; everything known is printed above",
+        crate::interrupt::stopped_by()
+    )];
+    for outcome in outcomes.iter().filter(|o| cut_short(o)) {
+        let created = matches!(outcome.target, Target::Region(_)) && !outcome.existing;
+        let message = outcome.problem.as_ref().map_or("", |p| p.message.as_str());
+        lines.push(format!(
+            "  {}: {}{message}",
+            outcome.label(),
+            if created { "created, " } else { "" }
+        ));
+    }
+    let failed: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.problem.is_some() && !cut_short(o))
+        .collect();
+    if let Some(failures) = failures(outcomes, &failed) {
+        lines.push(format!("  {failures}"));
+    }
+    if let Some(resume) = resume {
+        lines.push(format!("  to resume the wait: {resume}"));
+    }
+    lines.join("\n")
 }

@@ -19,6 +19,12 @@ pub trait ProgressSink {
     fn relabel(&mut self, slot: usize, label: &str);
     /// The endpoint in `slot` needs no more polls; `summary` is its last word.
     fn done(&mut self, slot: usize, summary: &str);
-    /// Clears live lines; nothing more is shown for the endpoints begun.
+    /// Stops live lines, leaving each endpoint's last line in place; nothing more is shown for
+    /// the endpoints begun.
     fn finish(&mut self);
+    /// Like [`ProgressSink::finish`], but erases the live lines: after Ctrl-C the report that
+    /// follows says where each endpoint stands.
+    fn clear(&mut self) {
+        self.finish();
+    }
 }

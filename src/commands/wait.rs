@@ -80,6 +80,7 @@ pub async fn run(
         outcomes,
         shape,
         interrupted,
+        waited_for: Some(plan.goal),
     }))
 }
 
@@ -137,7 +138,12 @@ pub async fn wait_until(
     for &index in &poll.pending {
         give_up(&mut outcomes[index], interrupted, goal, timing);
     }
-    poll.progress.finish();
+    // After Ctrl-C the report says where each endpoint stands; live lines would only repeat it.
+    if interrupted {
+        poll.progress.clear();
+    } else {
+        poll.progress.finish();
+    }
     interrupted
 }
 
@@ -163,10 +169,11 @@ pub(crate) fn give_up(outcome: &mut Outcome, interrupted: bool, goal: WaitGoal, 
     let last = outcome.status().unwrap_or("unknown").to_string();
     let label = outcome.label();
     outcome.problem = Some(if interrupted {
+        // Said after the label in the summary (`outcome::conclude`): not a failure.
         Problem::new(
             Reason::Interrupted,
             exit::INTERRUPTED,
-            format!("interrupted while waiting for {label}; last status {last}"),
+            format!("not {} yet (last status {last})", goal_words(goal)),
         )
     } else {
         Problem::new(

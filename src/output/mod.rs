@@ -7,7 +7,9 @@
 
 pub mod config;
 pub mod curl;
+pub mod next_command;
 pub mod progress;
+pub mod quiet_ctrl_c;
 pub mod render;
 pub mod report;
 pub mod state;
@@ -108,7 +110,7 @@ fn print_applied(settings: &Settings, report: &crate::commands::apply::ApplyRepo
     out.flush()?;
     let outcomes: Vec<crate::commands::Outcome> =
         report.items.iter().map(|i| i.outcome.clone()).collect();
-    conclude(&outcomes, report.interrupted)
+    conclude(&outcomes, report.interrupted, None)
 }
 
 /// Prints every outcome on stdout and stderr, then gives the command's verdict.
@@ -123,7 +125,8 @@ fn print_report(settings: &Settings, report: &Report) -> Result<()> {
         &settings.presentation,
     )?;
     out.flush()?;
-    conclude(&report.outcomes, report.interrupted)
+    let resume = next_command::resume(settings, report);
+    conclude(&report.outcomes, report.interrupted, resume.as_deref())
 }
 
 fn table_style(settings: &Settings) -> TableStyle {

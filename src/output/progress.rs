@@ -7,6 +7,7 @@
 //! the final result, so `-o json` stays parseable.
 
 use crate::commands::ProgressSink;
+use crate::output::quiet_ctrl_c::QuietCtrlC;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -26,6 +27,8 @@ enum Display {
     Live {
         multi: MultiProgress,
         bars: Vec<ProgressBar>,
+        /// Dropped with the live lines, which restores the terminal.
+        _quiet: QuietCtrlC,
     },
     Lines(Box<dyn Write>),
 }
@@ -70,7 +73,11 @@ impl Progress {
             .collect();
         Progress {
             statuses: vec![None; labels.len()],
-            display: Display::Live { multi, bars },
+            display: Display::Live {
+                multi,
+                bars,
+                _quiet: QuietCtrlC::on_stderr(),
+            },
             started: Instant::now(),
             labels,
         }
@@ -154,6 +161,17 @@ impl Progress {
             }
         }
     }
+
+    /// Erases every live line, finished or not, leaving the cursor where the first one was
+    /// (plain lines in a log stay: they are a record, not a display).
+    pub fn clear(self) {
+        if let Display::Live { multi, bars, .. } = &self.display {
+            for bar in bars {
+                bar.finish_and_clear();
+            }
+            let _ = multi.clear();
+        }
+    }
 }
 
 /// What commands report their progress to in a real run: nothing on screen until a wait
@@ -205,6 +223,12 @@ impl ProgressSink for StderrProgress {
     fn finish(&mut self) {
         if let Some(progress) = self.current.take() {
             progress.finish();
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(progress) = self.current.take() {
+            progress.clear();
         }
     }
 }

@@ -6,7 +6,7 @@
 //! chosen format; notes and per-target errors go to stderr.
 
 use crate::api::{EndpointView, RawEndpoint};
-use crate::commands::outcome::{Outcome, Shape};
+use crate::commands::outcome::{Outcome, Shape, cut_short};
 use crate::output::render;
 use crate::output::table::{TableStyle, write_table};
 use crate::settings::OutputFormat;
@@ -128,7 +128,8 @@ fn print_remarks(
         }
     }
     if matches!(shape, Shape::Many { .. }) {
-        for o in outcomes {
+        // A wait cut short by Ctrl-C is no error; the summary after the output names it.
+        for o in outcomes.iter().filter(|o| !cut_short(o)) {
             if let Some(problem) = &o.problem {
                 writeln!(err, "error: {}: {}", o.target.name(), problem.message)?;
             }
@@ -232,12 +233,12 @@ mod tests {
     #[test]
     fn exit_code_is_the_first_failure_in_order_or_130() {
         let all = outcomes();
-        let err = conclude(&all, false).unwrap_err();
+        let err = conclude(&all, false, None).unwrap_err();
         assert_eq!(exit_code(&err), 8);
         assert!(err.to_string().contains("2 of 3 regions"), "{err}");
-        assert_eq!(exit_code(&conclude(&all, true).unwrap_err()), 130);
-        assert!(conclude(&all[..1], false).is_ok());
-        let err = conclude(&all[2..], false).unwrap_err();
+        assert_eq!(exit_code(&conclude(&all, true, None).unwrap_err()), 130);
+        assert!(conclude(&all[..1], false, None).is_ok());
+        let err = conclude(&all[2..], false, None).unwrap_err();
         assert_eq!(exit_code(&err), 5);
         assert_eq!(err.to_string(), "exists");
     }

@@ -1,6 +1,8 @@
 //! A pseudo-terminal for tests that need the binary to see a real terminal without `script`.
 #![allow(dead_code)]
 
+pub mod screen;
+
 use std::os::fd::{FromRawFd, OwnedFd};
 
 /// A pseudo-terminal pair (controller, terminal), 120 columns by 40 rows.
