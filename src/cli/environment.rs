@@ -23,6 +23,8 @@ pub const PROFILE: &str = "MONGODB_ATLAS_PROFILE";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
 pub const COLUMNS: &str = "COLUMNS";
+/// This tool's own: hints are a convention of this tool, not of the Atlas CLI.
+pub const NO_HINTS: &str = "ATLAS_EAR_NO_HINTS";
 
 /// Where two names set the same thing, the first one named wins (the Atlas CLI's spelling).
 pub const PUBLIC_KEY_VARS: &[&str] = &[PUBLIC_API_KEY, PUBLIC_KEY];
@@ -74,6 +76,10 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: COLUMNS,
         meaning: "width tables fit on a terminal (default: the terminal's)",
+    },
+    Variable {
+        name: NO_HINTS,
+        meaning: "if set and not empty or 0: no hints on stderr (--no-hints)",
     },
 ];
 

@@ -166,6 +166,11 @@ pub struct PresentationArgs {
     /// forces it).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Do not print hints (`hint:` lines on stderr saying what to run next); -q prints none
+    /// either [env: ATLAS_EAR_NO_HINTS].
+    #[arg(long, global = true)]
+    pub no_hints: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

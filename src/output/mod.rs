@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod curl;
+pub mod hints;
 pub mod next_command;
 pub mod progress;
 pub mod quiet_ctrl_c;
@@ -108,6 +109,7 @@ fn print_applied(settings: &Settings, report: &crate::commands::apply::ApplyRepo
         &settings.presentation,
     )?;
     out.flush()?;
+    hints::print(&mut io::stderr(), settings, &hints::for_apply(report))?;
     let outcomes: Vec<crate::commands::Outcome> =
         report.items.iter().map(|i| i.outcome.clone()).collect();
     conclude(&outcomes, report.interrupted, None)
@@ -125,6 +127,11 @@ fn print_report(settings: &Settings, report: &Report) -> Result<()> {
         &settings.presentation,
     )?;
     out.flush()?;
+    hints::print(
+        &mut io::stderr(),
+        settings,
+        &hints::for_report(settings, report),
+    )?;
     let resume = next_command::resume(settings, report);
     conclude(&report.outcomes, report.interrupted, resume.as_deref())
 }

@@ -5,7 +5,7 @@
 //! [`Presentation`] before any request. A bad `--jq` expression or a contradictory combination
 //! of flags is therefore a usage error that costs no request.
 
-use crate::cli::environment::{CLICOLOR_FORCE, COLUMNS, NO_COLOR};
+use crate::cli::environment::{CLICOLOR_FORCE, COLUMNS, NO_COLOR, NO_HINTS};
 use crate::cli::{ColorChoice, OutputArg, PresentationArgs};
 use crate::errors::UsageError;
 use crate::settings::jq::JqFilter;
@@ -57,6 +57,9 @@ pub struct Presentation {
     pub color: bool,
     /// The width tables must fit, or `None` (stdout is not a terminal): never wrap then.
     pub width: Option<usize>,
+    /// Hints were not turned off (`--no-hints`, `ATLAS_EAR_NO_HINTS`); `output/hints.rs`
+    /// decides, with `-q`, whether they print.
+    pub hints: bool,
 }
 
 impl Default for Presentation {
@@ -67,6 +70,7 @@ impl Default for Presentation {
             jq: None,
             color: false,
             width: None,
+            hints: true,
         }
     }
 }
@@ -78,6 +82,7 @@ pub struct Environment {
     pub clicolor_force: Option<String>,
     pub term: Option<String>,
     pub columns: Option<String>,
+    pub no_hints: Option<String>,
     pub stdout_is_terminal: bool,
     /// The terminal's width as the operating system reports it.
     pub terminal_width: Option<usize>,
@@ -101,6 +106,7 @@ impl Environment {
             clicolor_force: var(CLICOLOR_FORCE),
             term: var("TERM"),
             columns: var(COLUMNS),
+            no_hints: var(NO_HINTS),
             stdout_is_terminal,
             terminal_width,
         }
@@ -147,6 +153,7 @@ pub fn resolve(
             jq,
             color: colour_enabled(args.color, env),
             width: table_width(env),
+            hints: hints_wanted(args.no_hints, env),
         },
     ))
 }
@@ -174,6 +181,16 @@ pub fn colour_enabled(choice: ColorChoice, env: &Environment) -> bool {
     }
 }
 
+/// Hints are on unless `--no-hints` is given or `ATLAS_EAR_NO_HINTS` holds anything but the
+/// empty string or `0` (so `ATLAS_EAR_NO_HINTS=0` in a shell profile can be flipped to `1`).
+pub fn hints_wanted(no_hints: bool, env: &Environment) -> bool {
+    !no_hints
+        && env
+            .no_hints
+            .as_deref()
+            .is_none_or(|v| v.is_empty() || v == "0")
+}
+
 /// Tables fit the terminal: `COLUMNS` when it holds a positive number, else the width the
 /// terminal reports. Off a terminal there is no limit, so piped output never wraps.
 pub fn table_width(env: &Environment) -> Option<usize> {
@@ -197,6 +214,7 @@ mod tests {
             no_headers: false,
             jq: None,
             color: ColorChoice::Auto,
+            no_hints: false,
         }
     }
 
@@ -323,6 +341,19 @@ mod tests {
         assert_eq!(env.clicolor_force, None, "empty counts as unset");
         assert_eq!(env.columns.as_deref(), Some("77"));
         assert_eq!(env.term, None);
+    }
+
+    #[test]
+    fn hints_are_on_unless_turned_off() {
+        let env = |value: Option<&str>| Environment {
+            no_hints: value.map(str::to_string),
+            ..Environment::default()
+        };
+        assert!(hints_wanted(false, &env(None)));
+        assert!(hints_wanted(false, &env(Some("0"))));
+        assert!(!hints_wanted(false, &env(Some("1"))));
+        assert!(!hints_wanted(false, &env(Some("yes"))));
+        assert!(!hints_wanted(true, &env(None)));
     }
 
     #[test]

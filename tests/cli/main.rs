@@ -20,6 +20,7 @@ mod dry_run;
 mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
+mod hints;
 mod hostile_answers;
 mod hostile_auth;
 mod hostile_caches;
