@@ -291,14 +291,23 @@ fn interrupted_summary(outcomes: &[Outcome], resume: Option<&str>) -> String {
         "{}: nothing more was sent; everything known is printed above",
         crate::interrupt::stopped_by()
     )];
-    for outcome in outcomes.iter().filter(|o| cut_short(o)) {
-        let created = matches!(outcome.target, Target::Region(_)) && !outcome.existing;
-        let message = outcome.problem.as_ref().map_or("", |p| p.message.as_str());
-        lines.push(format!(
-            "  {}: {}{message}",
-            outcome.label(),
-            if created { "created, " } else { "" }
-        ));
+    for outcome in outcomes {
+        let created = matches!(outcome.target, Target::Region(_))
+            && !outcome.existing
+            && outcome.endpoint.is_some();
+        let label = outcome.label();
+        match &outcome.problem {
+            Some(problem) if cut_short(outcome) => lines.push(format!(
+                "  {label}: {}{}",
+                if created { "created, " } else { "" },
+                problem.message
+            )),
+            None if created => lines.push(format!(
+                "  {label}: created ({})",
+                outcome.status().unwrap_or("no status")
+            )),
+            _ => {}
+        }
     }
     let failed: Vec<&Outcome> = outcomes
         .iter()
@@ -311,4 +320,45 @@ fn interrupted_summary(outcomes: &[Outcome], resume: Option<&str>) -> String {
         lines.push(format!("  to resume the wait: {resume}"));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn created(region: &str, id: &str, status: &str) -> Outcome {
+        let mut outcome = Outcome::new(Target::Region(region.into()));
+        let value = json!({"id": id, "regionName": region, "status": status});
+        let serde_json::Value::Object(value) = value else {
+            unreachable!()
+        };
+        outcome.endpoint = Some(RawEndpoint { value, body: None });
+        outcome
+    }
+
+    #[test]
+    fn after_ctrl_c_the_summary_says_what_is_true_of_each_region() {
+        let mut settling = created("US_EAST_1", "a", "INITIATING");
+        settling.problem = Some(Problem::new(
+            Reason::Interrupted,
+            exit::INTERRUPTED,
+            "not settled yet (last status INITIATING)",
+        ));
+        let active = created("EU_WEST_1", "b", "ACTIVE");
+        let mut not_sent = Outcome::new(Target::Region("AP_SOUTH_1".into()));
+        not_sent.problem = Some(Problem::new(Reason::NotSent, exit::INTERRUPTED, "not sent"));
+        let summary = interrupted_summary(&[settling, active, not_sent], Some("atlas-ear wait a"));
+        let lines: Vec<&str> = summary.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "  US_EAST_1 a: created, not settled yet (last status INITIATING)",
+                "  EU_WEST_1 b: created (ACTIVE)",
+                "  1 of 3 regions did not succeed: AP_SOUTH_1",
+                "  to resume the wait: atlas-ear wait a",
+            ]
+        );
+        assert!(lines[0].ends_with("nothing more was sent; everything known is printed above"));
+    }
 }

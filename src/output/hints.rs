@@ -64,8 +64,13 @@ pub fn for_report(settings: &Settings, report: &Report) -> Vec<String> {
             o.problem.is_none() && o.status() == Some("PENDING_ACCEPTANCE")
         });
         if !to_approve.is_empty() {
+            let (connection, it) = if to_approve.len() == 1 {
+                ("the connection is", "it is")
+            } else {
+                ("the connections are", "they are")
+            };
             hints.push(format!(
-                "once the connection is approved, to wait until it is ACTIVE: {}",
+                "once {connection} approved, to wait until {it} ACTIVE: {}",
                 wait_for(settings, &to_approve, WaitGoal::Active)
             ));
         }

@@ -227,7 +227,7 @@ fn pending_acceptance_hints_at_wait_for_active_after_approval() {
         out.stdout
     );
     let expected = format!(
-        "once the connection is approved, to wait until it is ACTIVE: atlas-ear wait {} {} --for active --provider azure",
+        "once the connections are approved, to wait until they are ACTIVE: atlas-ear wait {} {} --for active --provider azure",
         ids[0], ids[1]
     );
     assert_eq!(hints(&out.stderr), [expected.as_str()]);
