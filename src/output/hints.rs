@@ -23,15 +23,15 @@ pub fn enabled(presentation: &Presentation) -> bool {
     presentation.hints && !presentation.quiet
 }
 
-/// Writes `hints` as `hint:` lines, when hints are enabled.
-pub fn print(err: &mut impl Write, settings: &Settings, hints: &[String]) -> std::io::Result<()> {
+/// Writes `hints` as `hint:` lines, when hints are enabled. A hint that cannot be written (a
+/// closed stderr) is dropped: it must not change the run's verdict.
+pub fn print(err: &mut impl Write, settings: &Settings, hints: &[String]) {
     if !enabled(&settings.presentation) {
-        return Ok(());
+        return;
     }
     for hint in hints {
-        writeln!(err, "hint: {hint}")?;
+        let _ = writeln!(err, "hint: {hint}");
     }
-    Ok(())
 }
 
 /// The hints after `create`, `wait` or `delete --wait`, in the order the user would act.

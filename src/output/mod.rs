@@ -109,7 +109,7 @@ fn print_applied(settings: &Settings, report: &crate::commands::apply::ApplyRepo
         &settings.presentation,
     )?;
     out.flush()?;
-    hints::print(&mut io::stderr(), settings, &hints::for_apply(report))?;
+    hints::print(&mut io::stderr(), settings, &hints::for_apply(report));
     let outcomes: Vec<crate::commands::Outcome> =
         report.items.iter().map(|i| i.outcome.clone()).collect();
     conclude(&outcomes, report.interrupted, None)
@@ -131,7 +131,7 @@ fn print_report(settings: &Settings, report: &Report) -> Result<()> {
         &mut io::stderr(),
         settings,
         &hints::for_report(settings, report),
-    )?;
+    );
     let resume = next_command::resume(settings, report);
     conclude(&report.outcomes, report.interrupted, resume.as_deref())
 }
