@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod curl;
+pub mod grid;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -276,7 +277,9 @@ fn print_config(settings: &Settings, rows: &[crate::commands::config_show::Row])
                 }
             }
         }
-        OutputFormat::Table => config::print(&mut out, rows, OutputFormat::Table)?,
+        OutputFormat::Table => {
+            config::print(&mut out, rows, OutputFormat::Table, &table_style(settings))?
+        }
     }
     Ok(())
 }

@@ -6,12 +6,12 @@ use crate::api::EndpointView;
 use crate::commands::apply::{Applied, ApplyReport};
 use crate::commands::declared::{Action, Change, Diff};
 use crate::escape::printable;
+use crate::output::grid::{Column, Grid, TableStyle, write_grid};
+use crate::output::table::status_color;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::Style;
 
 /// The summary line: `3 to create, 1 to replace, 0 to delete, 5 unchanged`.
 pub fn summary_line(diff: &Diff) -> String {
@@ -202,7 +202,14 @@ pub fn print_applied(
         }
     } else {
         match format {
-            OutputFormat::Table => applied_table(out, report, presentation.headers)?,
+            OutputFormat::Table => {
+                let style = TableStyle {
+                    headers: presentation.headers,
+                    color: presentation.color,
+                    width: presentation.width,
+                };
+                applied_table(out, report, &style)?
+            }
             OutputFormat::Json => {
                 let doc = applied_document(report);
                 match &presentation.jq {
@@ -233,27 +240,40 @@ pub fn print_applied(
     Ok(())
 }
 
-fn applied_table(out: &mut impl Write, report: &ApplyReport, headers: bool) -> io::Result<()> {
+/// The project and the provider become captions when every region shares them.
+const APPLIED_COLUMNS: [Column; 6] = [
+    Column::context("PROJECT"),
+    Column::context("PROVIDER"),
+    Column::key("REGION"),
+    Column::key("ACTION"),
+    Column::key("ID"),
+    Column::key("STATUS"),
+];
+
+fn applied_table(out: &mut impl Write, report: &ApplyReport, style: &TableStyle) -> io::Result<()> {
     if report.items.is_empty() {
         return writeln!(out, "nothing was applied");
     }
-    let mut builder = Builder::default();
-    if headers {
-        builder.push_record(["PROJECT", "PROVIDER", "REGION", "ACTION", "ID", "STATUS"]);
-    }
-    for item in &report.items {
-        builder.push_record([
-            item.project_id.clone(),
-            item.provider.as_api_str().to_string(),
-            printable(item.outcome.target.name()),
-            item.action.name().to_string(),
-            view(item).id,
-            shown_status(item),
-        ]);
-    }
-    let mut table = builder.build();
-    table.with(Style::rounded());
-    writeln!(out, "{table}")
+    let rows = report
+        .items
+        .iter()
+        .map(|item| {
+            vec![
+                item.project_id.clone(),
+                item.provider.as_api_str().to_string(),
+                printable(item.outcome.target.name()),
+                item.action.name().to_string(),
+                view(item).id,
+                shown_status(item),
+            ]
+        })
+        .collect();
+    let grid = Grid {
+        columns: APPLIED_COLUMNS.to_vec(),
+        rows,
+        painted: Some((5, status_color)),
+    };
+    write_grid(out, grid, style)
 }
 
 fn applied_plain(out: &mut impl Write, report: &ApplyReport, headers: bool) -> io::Result<()> {

@@ -42,6 +42,7 @@ mod reliability_signals;
 mod reliability_transport;
 mod render_snapshots;
 mod service_accounts;
+mod tables_that_fit;
 mod targets;
 mod terminal;
 mod traces;
