@@ -8,6 +8,7 @@
 pub mod config;
 pub mod curl;
 pub mod grid;
+pub mod json;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -141,8 +142,8 @@ fn print_json(settings: &Settings, json: &[u8], out: &mut impl Write) -> Result<
     match &settings.presentation.jq {
         Some(filter) => filter.run(json, out),
         None => {
-            out.write_all(json)?;
-            writeln!(out)?;
+            let style = json::JsonStyle::of(&settings.presentation);
+            json::write_document(out, std::str::from_utf8(json)?, style)?;
             Ok(())
         }
     }
@@ -188,7 +189,11 @@ fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Res
                 let json = serde_json::to_vec(&render::list_document(list))?;
                 print_json(settings, &json, &mut out)?;
             }
-            None => render::list_json(&mut out, list)?,
+            None => json::write_document(
+                &mut out,
+                &render::list_document(list).to_string(),
+                json::JsonStyle::of(&settings.presentation),
+            )?,
         },
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
@@ -221,7 +226,11 @@ fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
                 };
                 print_json(settings, &json, &mut out)?;
             }
-            None => render::endpoint_json(&mut out, endpoint)?,
+            None => json::write_document(
+                &mut out,
+                &render::endpoint_text(endpoint),
+                json::JsonStyle::of(&settings.presentation),
+            )?,
         },
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?

@@ -97,12 +97,15 @@ pub fn list_document(list: &EndpointList) -> Value {
 
 /// `get`/`create -o json`: the body exactly as Atlas sent it.
 pub fn endpoint_json(out: &mut impl Write, endpoint: &RawEndpoint) -> io::Result<()> {
+    writeln!(out, "{}", endpoint_text(endpoint))
+}
+
+/// The text `-o json` prints for one endpoint (without the line break): the body as Atlas
+/// sent it, else the value as compact JSON.
+pub fn endpoint_text(endpoint: &RawEndpoint) -> String {
     match &endpoint.body {
-        Some(body) => {
-            let body = body.trim_end();
-            writeln!(out, "{body}")
-        }
-        None => json_line(out, &Value::Object(endpoint.value.clone())),
+        Some(body) => body.trim_end().to_string(),
+        None => Value::Object(endpoint.value.clone()).to_string(),
     }
 }
 

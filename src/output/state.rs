@@ -7,6 +7,7 @@ use crate::commands::apply::{Applied, ApplyReport};
 use crate::commands::declared::{Action, Change, Diff};
 use crate::escape::printable;
 use crate::output::grid::{Column, Grid, TableStyle, write_grid};
+use crate::output::json::{JsonStyle, write_document};
 use crate::output::table::status_color;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
@@ -135,7 +136,7 @@ pub fn print_plan(
             let doc = plan_document(diff);
             match &presentation.jq {
                 Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                None => writeln!(out, "{doc}")?,
+                None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
             }
         }
         OutputFormat::Plain => {
@@ -214,7 +215,7 @@ pub fn print_applied(
                 let doc = applied_document(report);
                 match &presentation.jq {
                     Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => writeln!(out, "{doc}")?,
+                    None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
                 }
             }
             OutputFormat::Plain => applied_plain(out, report, presentation.headers)?,

@@ -57,6 +57,9 @@ pub struct Presentation {
     pub color: bool,
     /// The width tables must fit, or `None` (stdout is not a terminal): never wrap then.
     pub width: Option<usize>,
+    /// `-o json` indented (and coloured with `color`): stdout is a terminal, so a person reads
+    /// it. Piped, JSON stays compact and uncoloured, byte for byte what scripts compare.
+    pub pretty_json: bool,
 }
 
 impl Default for Presentation {
@@ -67,6 +70,7 @@ impl Default for Presentation {
             jq: None,
             color: false,
             width: None,
+            pretty_json: false,
         }
     }
 }
@@ -147,6 +151,7 @@ pub fn resolve(
             jq,
             color: colour_enabled(args.color, env),
             width: table_width(env),
+            pretty_json: env.stdout_is_terminal,
         },
     ))
 }
@@ -334,5 +339,8 @@ mod tests {
         assert!(!p.headers);
         assert!(!p.color);
         assert_eq!(p.width, None);
+        assert!(!p.pretty_json, "piped JSON stays compact");
+        let (_, on_terminal) = resolve(Some(OutputFormat::Json), &args(), &terminal()).unwrap();
+        assert!(on_terminal.pretty_json && on_terminal.color);
     }
 }

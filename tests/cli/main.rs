@@ -28,6 +28,7 @@ mod hostile_urls;
 mod hostile_writes;
 mod input_errors;
 mod interrupt;
+mod json_on_a_terminal;
 mod one_handshake;
 mod output_formats;
 mod precedence;
