@@ -6,7 +6,7 @@ use crate::api::EndpointView;
 use crate::commands::apply::{Applied, ApplyReport};
 use crate::commands::declared::{Action, Change, Diff};
 use crate::escape::printable;
-use crate::output::grid::{Column, Grid, TableStyle, write_grid};
+use crate::output::grid::{Column, Grid, TableStyle, text_width, wrap_words, write_grid};
 use crate::output::json::{JsonStyle, write_document};
 use crate::output::table::status_color;
 use crate::settings::OutputFormat;
@@ -38,8 +38,9 @@ fn words(action: Action) -> &'static str {
     }
 }
 
-/// One plan line after its sign and words: region, endpoint id and what it is now.
-fn detail(change: &Change) -> String {
+/// One plan line after its sign and words: region, endpoint id and what it is now; and the
+/// error message of an endpoint to replace, the one free text of a plan.
+fn detail(change: &Change) -> (String, Option<String>) {
     let id = change
         .endpoint_field("id")
         .map(printable)
@@ -48,26 +49,32 @@ fn detail(change: &Change) -> String {
         .endpoint_field("status")
         .map(printable)
         .unwrap_or_default();
-    let what = match change.action {
-        Action::Create => String::new(),
-        Action::Replace => format!(
-            "{status}: {}",
-            printable(
+    let (what, error) = match change.action {
+        Action::Create => (String::new(), None),
+        Action::Replace => (
+            format!("{status}:"),
+            Some(printable(
                 change
                     .endpoint_field("errorMessage")
-                    .unwrap_or("Atlas gave no errorMessage")
-            )
+                    .unwrap_or("Atlas gave no errorMessage"),
+            )),
         ),
-        Action::AwaitDeletion => format!("{status}, then create"),
-        _ => status,
+        Action::AwaitDeletion => (format!("{status}, then create"), None),
+        _ => (status, None),
     };
-    format!("{:<14} {id:<24} {what}", printable(&change.region))
+    let head = format!("{:<14} {id:<24} {what}", printable(&change.region))
         .trim_end()
-        .to_string()
+        .to_string();
+    (head, error)
 }
 
+/// Where an error message too long for its plan line continues: under the line, indented.
+const PLAN_ERROR_INDENT: &str = "      ";
+
 /// The plan for people: a heading per project and provider, one line per region, the summary.
-pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
+/// Within `width` (a terminal), an error message that would make its line longer goes on
+/// indented lines under it, wrapped; regions, ids and statuses stay on the line, whole.
+pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff, width: Option<usize>) -> io::Result<()> {
     let mut heading: Option<(&str, &str)> = None;
     for change in &diff.changes {
         let this = (change.project_id.as_str(), change.provider.as_api_str());
@@ -75,13 +82,23 @@ pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
             writeln!(out, "project {} {}:", this.0, this.1)?;
             heading = Some(this);
         }
-        writeln!(
-            out,
-            "  {} {:<8} {}",
+        let (head, error) = detail(change);
+        let line = format!(
+            "  {} {:<8} {head}",
             change.action.symbol(),
-            words(change.action),
-            detail(change)
-        )?;
+            words(change.action)
+        );
+        match (error, width) {
+            (Some(error), Some(width)) if text_width(&line) + 1 + text_width(&error) > width => {
+                writeln!(out, "{line}")?;
+                let room = width.saturating_sub(PLAN_ERROR_INDENT.len()).max(20);
+                for piece in wrap_words(&error, room).lines() {
+                    writeln!(out, "{PLAN_ERROR_INDENT}{piece}")?;
+                }
+            }
+            (Some(error), _) => writeln!(out, "{line} {error}")?,
+            (None, _) => writeln!(out, "{line}")?,
+        }
     }
     if diff.changes.is_empty() {
         writeln!(out, "nothing is declared")?;
@@ -131,7 +148,7 @@ pub fn print_plan(
         return Ok(());
     }
     match format {
-        OutputFormat::Table => write_plan_lines(out, diff)?,
+        OutputFormat::Table => write_plan_lines(out, diff, presentation.width)?,
         OutputFormat::Json => {
             let doc = plan_document(diff);
             match &presentation.jq {

@@ -211,6 +211,42 @@ mod on_a_terminal {
     }
 
     #[test]
+    fn plan_lines_fit_60_columns_with_the_error_under_its_line() {
+        let emu = emulator();
+        let error = "The private endpoint could not be created: the AWS account reached its limit of interface endpoints in this region.";
+        let failed = emu.seed_failed_endpoint(PROJECT, "AWS", "EU_WEST_1", error);
+        emu.seed_endpoint(PROJECT, "AWS", "AP_SOUTHEAST_2", "ACTIVE");
+        let home = scratch_home();
+        let file = home.path().join("atlas-ear.toml");
+        std::fs::write(
+            &file,
+            format!("[[project]]\nid = \"{PROJECT}\"\naws = [\"EU_WEST_1\", \"AP_SOUTHEAST_2\"]\n"),
+        )
+        .unwrap();
+        let text = on_pty(
+            &emu,
+            &home,
+            &[("COLUMNS", "60")],
+            &format!("plan -f {}", file.display()),
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        let replace = text
+            .lines()
+            .find(|l| l.contains("replace"))
+            .unwrap_or_else(|| panic!("{text}"));
+        for key in ["EU_WEST_1", failed.as_str(), "FAILED:"] {
+            assert!(
+                replace.split_whitespace().any(|w| w == key),
+                "{key}: {replace}"
+            );
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "FAILED:").unwrap();
+        let said = words[at + 1..at + 1 + error.split_whitespace().count()].join(" ");
+        assert_eq!(said, error, "{text}");
+    }
+
+    #[test]
     fn no_color_is_honoured_on_a_terminal() {
         let emu = emulator();
         two_endpoints(&emu);
