@@ -10,6 +10,7 @@
 //! block per row. Key cells (ids, regions, statuses, actions) are never cut or wrapped: people
 //! copy them, and a status split over two lines no longer reads as one.
 
+use crate::output::text::{text_width, truncate, wrap_words};
 use std::io::{self, Write};
 use tabled::builder::Builder;
 use tabled::settings::{Color, Style};
@@ -374,47 +375,6 @@ fn painted(grid: &Grid, style: &TableStyle, column: usize, cell: &str) -> String
     }
 }
 
-pub fn text_width(text: &str) -> usize {
-    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
-}
-
-/// Greedy word wrap; a word longer than the line is split.
-pub fn wrap_words(text: &str, width: usize) -> String {
-    let width = width.max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut rest: Vec<char> = word.chars().collect();
-        while !rest.is_empty() {
-            let used = line.chars().count();
-            if used > 0 && used + 1 + rest.len() <= width {
-                line.push(' ');
-                line.extend(rest.drain(..));
-            } else if used == 0 && rest.len() <= width {
-                line.extend(rest.drain(..));
-            } else if used > 0 {
-                lines.push(std::mem::take(&mut line));
-            } else {
-                lines.push(rest.drain(..width).collect());
-            }
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines.join("\n")
-}
-
-/// Cuts to `width` characters, the last one an ellipsis.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,14 +461,5 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "  error: one two three four\n         five six\n"
         );
-    }
-
-    #[test]
-    fn words_wrap_and_long_words_split() {
-        assert_eq!(wrap_words("a bb ccc dddd", 6), "a bb\nccc\ndddd");
-        assert_eq!(wrap_words("abcdefgh", 3), "abc\ndef\ngh");
-        assert_eq!(wrap_words("", 3), "");
-        assert_eq!(truncate("vpce-0123456789", 8), "vpce-01…");
-        assert_eq!(truncate("short", 8), "short");
     }
 }

@@ -14,6 +14,7 @@ pub mod render;
 pub mod report;
 pub mod state;
 pub mod table;
+pub mod text;
 
 use crate::api::{EndpointList, RawEndpoint};
 use crate::commands::outcome::conclude;
