@@ -146,7 +146,7 @@ pub enum ProviderArg {
 pub enum OutputArg {
     /// Bordered table for people; statuses coloured on a terminal.
     Table,
-    /// The API's JSON, unchanged.
+    /// The API's JSON, unchanged (indented and coloured on a terminal).
     Json,
     /// Tab-separated, no borders, for cut and awk.
     Plain,

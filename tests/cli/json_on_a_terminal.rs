@@ -29,6 +29,8 @@ fn piped_json_stays_compact_and_uncoloured_even_with_colour_forced() {
         vec!["list", "-o", "json"],
         vec!["get", id.as_str(), "-o", "json"],
         vec!["regions", "-o", "json"],
+        vec!["config", "show", "-o", "json"],
+        vec!["wait", id.as_str(), "--for", "active", "-o", "json"],
     ] {
         let forced = piped_with_colour_forced(&emu, &home, &args);
         let plain = run(atlas(&emu, &home).args(&args));
