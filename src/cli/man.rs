@@ -1,6 +1,9 @@
 //! `atlas-ear man`: the manual page (roff), generated from the same clap definition and
-//! examples as `--help`, with the environment and exit codes as their own sections.
+//! examples as `--help`, with the environment and exit codes as their own sections. As in
+//! `--help`, the options every command accepts have their own section (GLOBAL OPTIONS), and
+//! each command lists only its own.
 
+use crate::cli::GLOBAL_OPTIONS;
 use crate::cli::help::{all_subcommands, command, examples};
 use std::io::{self, Write};
 
@@ -14,7 +17,16 @@ pub fn write_man(out: &mut dyn Write) -> io::Result<()> {
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
     man.render_description_section(out)?;
-    man.render_options_section(out)?;
+    // clap_mangen gives each help heading its own section; the global one gets a sentence.
+    let mut options = Vec::new();
+    man.render_options_section(&mut options)?;
+    let options = String::from_utf8_lossy(&options);
+    let heading = format!(".SH {}\n", roff_quoted(&GLOBAL_OPTIONS.to_uppercase()));
+    let said = format!(
+        "{heading}{}\n",
+        roff_text("Accepted by every command, before or after its name.")
+    );
+    out.write_all(options.replacen(&heading, &said, 1).as_bytes())?;
     writeln!(out, ".SH COMMANDS")?;
     // Groups such as `config` get no section of their own: their commands have one each.
     for (path, sub) in all_subcommands(&cmd) {
@@ -104,6 +116,14 @@ fn write_command_section(out: &mut dyn Write, path: &str, sub: &clap::Command) -
             )?;
         }
     }
+    writeln!(
+        out,
+        ".PP\n{}",
+        roff_text(&format!(
+            "{GLOBAL_OPTIONS}: every option under {}.",
+            GLOBAL_OPTIONS.to_uppercase()
+        ))
+    )?;
     if let Some(examples) = examples(path) {
         writeln!(out, ".PP\nExamples:")?;
         let (_, body) = examples.split_once('\n').unwrap_or(("", examples));

@@ -15,6 +15,9 @@ use crate::errors::ExitCode;
 use crate::secret::Secret;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The heading of the options every command accepts, in `--help` and the manual.
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
 /// The parsed command line and which of its flags were typed (rather than defaulted).
 #[derive(Debug)]
 pub struct Parsed {
@@ -44,8 +47,10 @@ fn help_footer() -> String {
     format!("{}\n\n{}", environment::help_text(), ExitCode::help_text())
 }
 
-/// Options every command accepts, before or after the subcommand name.
+/// Options every command accepts, before or after the subcommand name. They are listed under
+/// their own heading, after a command's own options, as gh lists inherited flags.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct GlobalArgs {
     /// Atlas project (group) id: 24 hexadecimal characters [env: MONGODB_ATLAS_PROJECT_ID].
     #[arg(long, global = true, value_name = "ID")]
@@ -141,7 +146,7 @@ pub enum ProviderArg {
 pub enum OutputArg {
     /// Bordered table for people; statuses coloured on a terminal.
     Table,
-    /// The API's JSON, unchanged.
+    /// The API's JSON, unchanged (indented and coloured on a terminal).
     Json,
     /// Tab-separated, no borders, for cut and awk.
     Plain,
@@ -149,6 +154,7 @@ pub enum OutputArg {
 
 /// How results look beyond their format; resolved in `settings/presentation.rs`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct PresentationArgs {
     /// Print only endpoint ids, one per line (region names for `regions`), for `$(...)`.
     #[arg(short, long, global = true)]

@@ -223,7 +223,9 @@ impl Polling<'_, '_> {
                 .iter()
                 .map(|&i| (i, poll_id(&outcomes[i])))
                 .collect();
-            let mut round = if targets.len() > 1 {
+            // The kind of round is chosen by how many endpoints the wait began with, not how
+            // many are left, so the requests a wait costs do not depend on which settled first.
+            let mut round = if self.slots.len() > 1 {
                 listed_round(self.scope, targets)
             } else {
                 poll_round(self.scope, targets)

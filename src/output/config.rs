@@ -2,34 +2,50 @@
 //! `SETTING<TAB>VALUE<TAB>SOURCE` lines, or one JSON object keyed by setting.
 
 use crate::commands::config_show::Row;
+use crate::output::grid::{Column, Grid, TableStyle, write_grid};
 use crate::output::render::json_line;
 use crate::settings::OutputFormat;
 use crate::settings::sources::Source;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::Style;
 
-/// Prints the report as a table (notes below it) or as one JSON object keyed by setting.
-pub fn print(out: &mut impl Write, rows: &[Row], format: OutputFormat) -> io::Result<()> {
+/// The value is kept whole (it may be an id or a URL to copy); where it came from wraps.
+const COLUMNS: [Column; 3] = [
+    Column::key("SETTING"),
+    Column::key("VALUE"),
+    Column::wrap("SOURCE", 16),
+];
+
+/// Prints the report as a table fitted to `style` (notes below it) or as one JSON object keyed
+/// by setting.
+pub fn print(
+    out: &mut impl Write,
+    rows: &[Row],
+    format: OutputFormat,
+    style: &TableStyle,
+) -> io::Result<()> {
     match format {
         OutputFormat::Json => json_line(out, &to_json(rows)),
         OutputFormat::Plain => print_plain(out, rows, true),
         OutputFormat::Table => {
-            let mut builder = Builder::default();
-            builder.push_record(["SETTING", "VALUE", "SOURCE"]);
-            for row in rows {
-                builder.push_record([
-                    row.name.to_string(),
-                    row.value.clone().unwrap_or_else(|| "(not set)".into()),
-                    row.source
-                        .as_ref()
-                        .map_or_else(|| "-".into(), ToString::to_string),
-                ]);
-            }
-            let mut table = builder.build();
-            table.with(Style::rounded());
-            writeln!(out, "{table}")?;
+            let cells = rows
+                .iter()
+                .map(|row| {
+                    vec![
+                        row.name.to_string(),
+                        row.value.clone().unwrap_or_else(|| "(not set)".into()),
+                        row.source
+                            .as_ref()
+                            .map_or_else(|| "-".into(), ToString::to_string),
+                    ]
+                })
+                .collect();
+            let grid = Grid {
+                columns: COLUMNS.to_vec(),
+                rows: cells,
+                painted: None,
+            };
+            write_grid(out, grid, style)?;
             for row in rows {
                 if let Some(note) = &row.note {
                     writeln!(out, "{}: {note}", row.name)?;
@@ -133,10 +149,16 @@ mod tests {
         );
         let rows = rows(&s);
         let mut table = Vec::new();
-        print(&mut table, &rows, OutputFormat::Table).unwrap();
+        print(
+            &mut table,
+            &rows,
+            OutputFormat::Table,
+            &TableStyle::default(),
+        )
+        .unwrap();
         let table = String::from_utf8(table).unwrap();
         let mut doc = Vec::new();
-        print(&mut doc, &rows, OutputFormat::Json).unwrap();
+        print(&mut doc, &rows, OutputFormat::Json, &TableStyle::default()).unwrap();
         let doc: Value = serde_json::from_slice(&doc).unwrap();
         for text in [&table, &doc.to_string()] {
             assert!(

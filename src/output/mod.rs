@@ -7,7 +7,9 @@
 
 pub mod config;
 pub mod curl;
+pub mod grid;
 pub mod hints;
+pub mod json;
 pub mod next_command;
 pub mod progress;
 pub mod quiet_ctrl_c;
@@ -15,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod state;
 pub mod table;
+pub mod text;
 
 use crate::api::{EndpointList, RawEndpoint};
 use crate::commands::outcome::conclude;
@@ -150,8 +153,8 @@ fn print_json(settings: &Settings, json: &[u8], out: &mut impl Write) -> Result<
     match &settings.presentation.jq {
         Some(filter) => filter.run(json, out),
         None => {
-            out.write_all(json)?;
-            writeln!(out)?;
+            let style = json::JsonStyle::of(&settings.presentation);
+            json::write_document(out, std::str::from_utf8(json)?, style)?;
             Ok(())
         }
     }
@@ -197,7 +200,11 @@ fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Res
                 let json = serde_json::to_vec(&render::list_document(list))?;
                 print_json(settings, &json, &mut out)?;
             }
-            None => render::list_json(&mut out, list)?,
+            None => json::write_document(
+                &mut out,
+                &render::list_document(list).to_string(),
+                json::JsonStyle::of(&settings.presentation),
+            )?,
         },
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
@@ -230,7 +237,11 @@ fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
                 };
                 print_json(settings, &json, &mut out)?;
             }
-            None => render::endpoint_json(&mut out, endpoint)?,
+            None => json::write_document(
+                &mut out,
+                &render::endpoint_text(endpoint),
+                json::JsonStyle::of(&settings.presentation),
+            )?,
         },
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
@@ -286,7 +297,9 @@ fn print_config(settings: &Settings, rows: &[crate::commands::config_show::Row])
                 }
             }
         }
-        OutputFormat::Table => config::print(&mut out, rows, OutputFormat::Table)?,
+        OutputFormat::Table => {
+            config::print(&mut out, rows, OutputFormat::Table, &table_style(settings))?
+        }
     }
     Ok(())
 }

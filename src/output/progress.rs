@@ -184,7 +184,7 @@ pub struct StderrProgress {
 impl ProgressSink for StderrProgress {
     fn plan(&mut self, diff: &crate::commands::declared::Diff) {
         let mut text = Vec::new();
-        let _ = crate::output::state::write_plan_lines(&mut text, diff);
+        let _ = crate::output::state::write_plan_lines(&mut text, diff, None);
         self.note(String::from_utf8_lossy(&text).trim_end());
     }
 

@@ -97,12 +97,15 @@ pub fn list_document(list: &EndpointList) -> Value {
 
 /// `get`/`create -o json`: the body exactly as Atlas sent it.
 pub fn endpoint_json(out: &mut impl Write, endpoint: &RawEndpoint) -> io::Result<()> {
+    writeln!(out, "{}", endpoint_text(endpoint))
+}
+
+/// The text `-o json` prints for one endpoint (without the line break): the body as Atlas
+/// sent it, else the value as compact JSON.
+pub fn endpoint_text(endpoint: &RawEndpoint) -> String {
     match &endpoint.body {
-        Some(body) => {
-            let body = body.trim_end();
-            writeln!(out, "{body}")
-        }
-        None => json_line(out, &Value::Object(endpoint.value.clone())),
+        Some(body) => body.trim_end().to_string(),
+        None => Value::Object(endpoint.value.clone()).to_string(),
     }
 }
 
@@ -119,15 +122,16 @@ mod tests {
     #[test]
     fn table_is_sorted_and_has_all_columns() {
         let values = vec![
-            json!({"id":"b","cloudProvider":"AWS","regionName":"US_EAST_2","status":"ACTIVE"}),
+            json!({"id":"b","cloudProvider":"AWS","regionName":"US_EAST_2","status":"ACTIVE","privateEndpointConnectionName":"vpce-1"}),
             json!({"id":"a","cloudProvider":"AWS","regionName":"EU_WEST_1","status":"FAILED","errorMessage":"boom"}),
         ];
         let mut out = Vec::new();
         endpoints_table(&mut out, &sorted_views(&values)).unwrap();
         let text = String::from_utf8(out).unwrap();
-        for h in HEADERS {
+        for h in HEADERS.iter().filter(|h| **h != "PROVIDER") {
             assert!(text.contains(h), "missing header {h}");
         }
+        assert!(text.starts_with("provider: AWS\n"), "{text}");
         assert!(text.find("EU_WEST_1").unwrap() < text.find("US_EAST_2").unwrap());
         assert!(text.contains("boom"));
     }

@@ -7,6 +7,7 @@
 
 use crate::api::{EndpointView, RawEndpoint};
 use crate::commands::outcome::{Outcome, Shape, cut_short};
+use crate::output::json::{JsonStyle, write_document};
 use crate::output::render;
 use crate::output::table::{TableStyle, write_table};
 use crate::settings::OutputFormat;
@@ -59,7 +60,7 @@ pub fn print(
                 let doc = many_document(outcomes, existing, deleted);
                 match &presentation.jq {
                     Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => render::json_line(out, &doc)?,
+                    None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
                 }
             }
         }
@@ -102,7 +103,11 @@ fn print_one_json(
             };
             filter.run(&json, out)
         }
-        None => Ok(render::endpoint_json(out, endpoint)?),
+        None => Ok(write_document(
+            out,
+            &render::endpoint_text(endpoint),
+            JsonStyle::of(presentation),
+        )?),
     }
 }
 

@@ -6,12 +6,14 @@ use crate::api::EndpointView;
 use crate::commands::apply::{Applied, ApplyReport};
 use crate::commands::declared::{Action, Change, Diff};
 use crate::escape::printable;
+use crate::output::grid::{Column, Grid, TableStyle, write_grid};
+use crate::output::json::{JsonStyle, write_document};
+use crate::output::table::status_color;
+use crate::output::text::{text_width, wrap_words};
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::Style;
 
 /// The summary line: `3 to create, 1 to replace, 0 to delete, 5 unchanged`.
 pub fn summary_line(diff: &Diff) -> String {
@@ -37,8 +39,9 @@ fn words(action: Action) -> &'static str {
     }
 }
 
-/// One plan line after its sign and words: region, endpoint id and what it is now.
-fn detail(change: &Change) -> String {
+/// One plan line after its sign and words: region, endpoint id and what it is now; and the
+/// error message of an endpoint to replace, the one free text of a plan.
+fn detail(change: &Change) -> (String, Option<String>) {
     let id = change
         .endpoint_field("id")
         .map(printable)
@@ -47,26 +50,32 @@ fn detail(change: &Change) -> String {
         .endpoint_field("status")
         .map(printable)
         .unwrap_or_default();
-    let what = match change.action {
-        Action::Create => String::new(),
-        Action::Replace => format!(
-            "{status}: {}",
-            printable(
+    let (what, error) = match change.action {
+        Action::Create => (String::new(), None),
+        Action::Replace => (
+            format!("{status}:"),
+            Some(printable(
                 change
                     .endpoint_field("errorMessage")
-                    .unwrap_or("Atlas gave no errorMessage")
-            )
+                    .unwrap_or("Atlas gave no errorMessage"),
+            )),
         ),
-        Action::AwaitDeletion => format!("{status}, then create"),
-        _ => status,
+        Action::AwaitDeletion => (format!("{status}, then create"), None),
+        _ => (status, None),
     };
-    format!("{:<14} {id:<24} {what}", printable(&change.region))
+    let head = format!("{:<14} {id:<24} {what}", printable(&change.region))
         .trim_end()
-        .to_string()
+        .to_string();
+    (head, error)
 }
 
+/// Where an error message too long for its plan line continues: under the line, indented.
+const PLAN_ERROR_INDENT: &str = "      ";
+
 /// The plan for people: a heading per project and provider, one line per region, the summary.
-pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
+/// Within `width` (a terminal), an error message that would make its line longer goes on
+/// indented lines under it, wrapped; regions, ids and statuses stay on the line, whole.
+pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff, width: Option<usize>) -> io::Result<()> {
     let mut heading: Option<(&str, &str)> = None;
     for change in &diff.changes {
         let this = (change.project_id.as_str(), change.provider.as_api_str());
@@ -74,13 +83,23 @@ pub fn write_plan_lines(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
             writeln!(out, "project {} {}:", this.0, this.1)?;
             heading = Some(this);
         }
-        writeln!(
-            out,
-            "  {} {:<8} {}",
+        let (head, error) = detail(change);
+        let line = format!(
+            "  {} {:<8} {head}",
             change.action.symbol(),
-            words(change.action),
-            detail(change)
-        )?;
+            words(change.action)
+        );
+        match (error, width) {
+            (Some(error), Some(width)) if text_width(&line) + 1 + text_width(&error) > width => {
+                writeln!(out, "{line}")?;
+                let room = width.saturating_sub(PLAN_ERROR_INDENT.len()).max(20);
+                for piece in wrap_words(&error, room).lines() {
+                    writeln!(out, "{PLAN_ERROR_INDENT}{piece}")?;
+                }
+            }
+            (Some(error), _) => writeln!(out, "{line} {error}")?,
+            (None, _) => writeln!(out, "{line}")?,
+        }
     }
     if diff.changes.is_empty() {
         writeln!(out, "nothing is declared")?;
@@ -130,12 +149,12 @@ pub fn print_plan(
         return Ok(());
     }
     match format {
-        OutputFormat::Table => write_plan_lines(out, diff)?,
+        OutputFormat::Table => write_plan_lines(out, diff, presentation.width)?,
         OutputFormat::Json => {
             let doc = plan_document(diff);
             match &presentation.jq {
                 Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                None => writeln!(out, "{doc}")?,
+                None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
             }
         }
         OutputFormat::Plain => {
@@ -202,12 +221,19 @@ pub fn print_applied(
         }
     } else {
         match format {
-            OutputFormat::Table => applied_table(out, report, presentation.headers)?,
+            OutputFormat::Table => {
+                let style = TableStyle {
+                    headers: presentation.headers,
+                    color: presentation.color,
+                    width: presentation.width,
+                };
+                applied_table(out, report, &style)?
+            }
             OutputFormat::Json => {
                 let doc = applied_document(report);
                 match &presentation.jq {
                     Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => writeln!(out, "{doc}")?,
+                    None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
                 }
             }
             OutputFormat::Plain => applied_plain(out, report, presentation.headers)?,
@@ -233,27 +259,40 @@ pub fn print_applied(
     Ok(())
 }
 
-fn applied_table(out: &mut impl Write, report: &ApplyReport, headers: bool) -> io::Result<()> {
+/// The project and the provider become captions when every region shares them.
+const APPLIED_COLUMNS: [Column; 6] = [
+    Column::context("PROJECT"),
+    Column::context("PROVIDER"),
+    Column::key("REGION"),
+    Column::key("ACTION"),
+    Column::key("ID"),
+    Column::key("STATUS"),
+];
+
+fn applied_table(out: &mut impl Write, report: &ApplyReport, style: &TableStyle) -> io::Result<()> {
     if report.items.is_empty() {
         return writeln!(out, "nothing was applied");
     }
-    let mut builder = Builder::default();
-    if headers {
-        builder.push_record(["PROJECT", "PROVIDER", "REGION", "ACTION", "ID", "STATUS"]);
-    }
-    for item in &report.items {
-        builder.push_record([
-            item.project_id.clone(),
-            item.provider.as_api_str().to_string(),
-            printable(item.outcome.target.name()),
-            item.action.name().to_string(),
-            view(item).id,
-            shown_status(item),
-        ]);
-    }
-    let mut table = builder.build();
-    table.with(Style::rounded());
-    writeln!(out, "{table}")
+    let rows = report
+        .items
+        .iter()
+        .map(|item| {
+            vec![
+                item.project_id.clone(),
+                item.provider.as_api_str().to_string(),
+                printable(item.outcome.target.name()),
+                item.action.name().to_string(),
+                view(item).id,
+                shown_status(item),
+            ]
+        })
+        .collect();
+    let grid = Grid {
+        columns: APPLIED_COLUMNS.to_vec(),
+        rows,
+        painted: Some((5, status_color)),
+    };
+    write_grid(out, grid, style)
 }
 
 fn applied_plain(out: &mut impl Write, report: &ApplyReport, headers: bool) -> io::Result<()> {

@@ -17,7 +17,7 @@ use std::io::IsTerminal;
 pub enum OutputFormat {
     /// Bordered table for people; statuses coloured on a terminal.
     Table,
-    /// The API's JSON, unchanged.
+    /// The API's JSON, unchanged (indented and coloured on a terminal).
     Json,
     /// Tab-separated, no borders, for cut and awk.
     Plain,
@@ -60,6 +60,9 @@ pub struct Presentation {
     /// Hints were not turned off (`--no-hints`, `ATLAS_EAR_NO_HINTS`); `output/hints.rs`
     /// decides, with `-q`, whether they print.
     pub hints: bool,
+    /// `-o json` indented (and coloured with `color`): stdout is a terminal, so a person reads
+    /// it. Piped, JSON stays compact and uncoloured, byte for byte what scripts compare.
+    pub pretty_json: bool,
 }
 
 impl Default for Presentation {
@@ -71,6 +74,7 @@ impl Default for Presentation {
             color: false,
             width: None,
             hints: true,
+            pretty_json: false,
         }
     }
 }
@@ -154,6 +158,7 @@ pub fn resolve(
             color: colour_enabled(args.color, env),
             width: table_width(env),
             hints: hints_wanted(args.no_hints, env),
+            pretty_json: env.stdout_is_terminal,
         },
     ))
 }
@@ -365,5 +370,8 @@ mod tests {
         assert!(!p.headers);
         assert!(!p.color);
         assert_eq!(p.width, None);
+        assert!(!p.pretty_json, "piped JSON stays compact");
+        let (_, on_terminal) = resolve(Some(OutputFormat::Json), &args(), &terminal()).unwrap();
+        assert!(on_terminal.pretty_json && on_terminal.color);
     }
 }

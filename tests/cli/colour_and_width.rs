@@ -94,8 +94,9 @@ fn tables_never_wrap_off_a_terminal_even_with_columns_set() {
     let home = scratch_home();
     let out = run(atlas(&emu, &home).env("COLUMNS", "40").arg("list"));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
-    assert!(out.stdout.lines().all(|l| l.chars().count() > 40));
+    assert_eq!(out.stdout.lines().count(), 6, "{}", out.stdout);
+    assert!(out.stdout.starts_with("provider: AWS\n"), "{}", out.stdout);
+    assert!(out.stdout.lines().skip(1).all(|l| l.chars().count() > 40));
 }
 
 /// The terminal path: the binary runs under `script`, which gives it a pseudo-terminal.
@@ -154,6 +155,95 @@ mod on_a_terminal {
         for id in ids {
             assert!(plain.contains(&id), "ids stay whole:\n{plain}");
         }
+    }
+
+    #[test]
+    fn list_fits_60_and_80_columns_with_whole_keys_and_free_text() {
+        let emu = emulator();
+        let error = "The private endpoint could not be created: the AWS account reached its limit of interface endpoints in this region.";
+        emu.seed_endpoint(PROJECT, "AWS", "AP_SOUTHEAST_2", "PENDING_RECREATION");
+        emu.seed_failed_endpoint(PROJECT, "AWS", "EU_WEST_1", error);
+        emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+        let home = scratch_home();
+        let ids: Vec<String> = emu
+            .endpoints(PROJECT, "AWS")
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        for columns in [60, 80] {
+            let text = strip_colour(&on_pty(
+                &emu,
+                &home,
+                &[("COLUMNS", &columns.to_string())],
+                "list",
+            ));
+            assert!(
+                text.contains(GREEN_ACTIVE) || !text.contains(ESC),
+                "{text:?}"
+            );
+            assert!(
+                text.lines().all(|l| l.chars().count() <= columns),
+                "{columns}:\n{text}"
+            );
+            assert!(text.starts_with("provider: AWS\n"), "{columns}:\n{text}");
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for key in ids.iter().map(String::as_str).chain([
+                "AP_SOUTHEAST_2",
+                "PENDING_RECREATION",
+                "EU_WEST_1",
+                "FAILED",
+            ]) {
+                assert!(words.contains(&key), "{columns}: {key} whole:\n{text}");
+            }
+            let said: Vec<&str> = words
+                .iter()
+                .copied()
+                .skip_while(|w| *w != "error:")
+                .skip(1)
+                .take(error.split_whitespace().count())
+                .collect();
+            assert_eq!(
+                said.join(" "),
+                error,
+                "{columns}: the error, whole:\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn plan_lines_fit_60_columns_with_the_error_under_its_line() {
+        let emu = emulator();
+        let error = "The private endpoint could not be created: the AWS account reached its limit of interface endpoints in this region.";
+        let failed = emu.seed_failed_endpoint(PROJECT, "AWS", "EU_WEST_1", error);
+        emu.seed_endpoint(PROJECT, "AWS", "AP_SOUTHEAST_2", "ACTIVE");
+        let home = scratch_home();
+        let file = home.path().join("atlas-ear.toml");
+        std::fs::write(
+            &file,
+            format!("[[project]]\nid = \"{PROJECT}\"\naws = [\"EU_WEST_1\", \"AP_SOUTHEAST_2\"]\n"),
+        )
+        .unwrap();
+        let text = on_pty(
+            &emu,
+            &home,
+            &[("COLUMNS", "60")],
+            &format!("plan -f {}", file.display()),
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        let replace = text
+            .lines()
+            .find(|l| l.contains("replace"))
+            .unwrap_or_else(|| panic!("{text}"));
+        for key in ["EU_WEST_1", failed.as_str(), "FAILED:"] {
+            assert!(
+                replace.split_whitespace().any(|w| w == key),
+                "{key}: {replace}"
+            );
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "FAILED:").unwrap();
+        let said = words[at + 1..at + 1 + error.split_whitespace().count()].join(" ");
+        assert_eq!(said, error, "{text}");
     }
 
     #[test]

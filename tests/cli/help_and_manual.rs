@@ -50,6 +50,88 @@ fn help_texts() {
     }
 }
 
+/// A command's own options come first; the ones every command accepts follow under their own
+/// heading, as gh shows inherited flags.
+#[test]
+fn own_options_first_then_global_options() {
+    for (command, own, global) in [
+        (
+            vec!["create", "--help"],
+            "--region <REGION>",
+            "--project-id <ID>",
+        ),
+        (vec!["wait", "-h"], "--timeout <DURATION>", "--dry-run"),
+        (
+            vec!["config", "show", "--help"],
+            "-h, --help",
+            "--output <FORMAT>",
+        ),
+    ] {
+        let text = stdout_of(&command);
+        let (mine, inherited) = text
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{command:?}: no Global options heading:\n{text}"));
+        assert!(mine.contains("\nOptions:\n"), "{command:?}:\n{text}");
+        assert!(
+            mine.contains(own) && !inherited.contains(own),
+            "{command:?}:\n{text}"
+        );
+        assert!(
+            inherited.contains(global) && !mine.contains(global),
+            "{command:?}:\n{text}"
+        );
+    }
+    let top = stdout_of(&["--help"]);
+    let (options, global) = top.split_once("\nGlobal options:\n").expect("heading");
+    assert!(
+        options.contains("-V, --version") && global.contains("--project-id"),
+        "{top}"
+    );
+}
+
+/// `create --help` at 80 columns (`COLUMNS`, which clap reads when stdout is not a terminal).
+#[test]
+fn create_help_at_80_columns() {
+    let home = scratch_home();
+    let out = run(bare(&home).env("COLUMNS", "80").args(["create", "--help"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.lines().all(|l| l.chars().count() <= 80),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn the_manual_has_options_and_global_options() {
+    let page = stdout_of(&["man"]);
+    let options = page.find("\n.SH OPTIONS\n").expect("OPTIONS");
+    let global = page
+        .find("\n.SH \"GLOBAL OPTIONS\"\n")
+        .expect("GLOBAL OPTIONS");
+    let commands = page.find("\n.SH COMMANDS\n").expect("COMMANDS");
+    assert!(options < global && global < commands);
+    let global_section = &page[global..commands];
+    let rest = &page[commands + 1..];
+    let rest = &rest[rest.find("\n.SS ").expect("a command") + 1..];
+    let create = &rest[..rest.find("\n.SS ").expect("the next command")];
+    assert!(create.starts_with(".SS \"atlas\\-ear create"), "{create}");
+    assert!(
+        global_section.contains("\\-\\-project\\-id"),
+        "{global_section}"
+    );
+    assert!(!page[options..global].contains("project\\-id"));
+    assert!(
+        create.contains("\\-\\-region") && !create.contains("project\\-id"),
+        "{create}"
+    );
+    assert!(
+        create.contains("Global options: every option under GLOBAL OPTIONS."),
+        "{create}"
+    );
+}
+
 #[test]
 fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {

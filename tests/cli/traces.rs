@@ -40,8 +40,8 @@ fn v_shows_method_url_status_time_and_rate_limits() {
     );
     assert_eq!(
         out.stdout.lines().count(),
-        5,
-        "stdout keeps the table:\n{}",
+        6,
+        "stdout keeps the table (and its caption):\n{}",
         out.stdout
     );
 }
