@@ -33,6 +33,7 @@ mod output_formats;
 mod precedence;
 mod profiles;
 mod progress_terminal;
+mod providers;
 mod proxies;
 mod region_names;
 mod reliability_fault_matrix;
