@@ -7,7 +7,7 @@
 //! AWS is followed by the same DELETE under AZURE.
 
 use crate::api::{self, RawEndpoint};
-use crate::commands::outcome::{Outcome, Problem, Report, Shape, Target};
+use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::targets::{self, Located, describe, is_not_found};
 use crate::commands::wait_targets::{Placed, wait_each_provider};
@@ -61,33 +61,42 @@ pub async fn run(
         // On a blocking thread, so Ctrl-C at the prompt still ends the run at once.
         tokio::task::spawn_blocking(move || confirm_delete(&question)).await??;
     }
+    // From here Ctrl-C stops sending, and every outcome is still reported.
+    let mut interrupts = Interrupts::listen();
+    let mut interrupted = false;
     let mut placed: Vec<Placed> = Vec::new();
     for slot in slots.drain(..) {
         let (provider, answer, id) = match slot {
+            Ok(item) if interrupted => (item.provider, Err(Stopped::NotSent), item.id),
             Ok(item) => {
-                let id = item.id.clone();
-                let (provider, answer) =
-                    send_delete(&client, project_id, &order, item, progress).await;
-                (provider, answer, id)
+                tokio::select! {
+                    (provider, answer) = send_delete(&client, project_id, &order, &item, progress) => {
+                        (provider, answer.map_err(Stopped::Failed), item.id)
+                    }
+                    _ = interrupts.next() => {
+                        interrupted = true;
+                        (item.provider, Err(Stopped::InFlight), item.id)
+                    }
+                }
             }
-            Err((id, error)) => (order[0], Err(error), id),
+            Err((id, error)) => (order[0], Err(Stopped::Failed(error)), id),
         };
         let mut outcome = Outcome::new(Target::Endpoint(id));
         match answer {
             Ok(endpoint) => outcome.endpoint = Some(endpoint),
             // One id fails as it always did: with the error itself and its exit code.
-            Err(error) if single => return Err(error),
-            Err(error) => outcome.problem = Some(Problem::from_error(&error, None)),
+            Err(Stopped::Failed(error)) if single => return Err(error),
+            Err(stopped) => outcome.problem = Some(stopped.problem()),
         }
         placed.push((provider, outcome));
     }
-    let Some(timing) = &plan.wait else {
+    let Some(timing) = plan.wait.as_ref().filter(|_| !interrupted) else {
         return Ok(Done::Deleted {
             outcomes: placed.into_iter().map(|(_, o)| o).collect(),
             project_id: project_id.to_string(),
+            interrupted,
         });
     };
-    let mut interrupts = Interrupts::listen();
     let interrupted = wait_each_provider(
         &client,
         project_id,
@@ -106,6 +115,35 @@ pub async fn run(
         shape,
         interrupted,
     }))
+}
+
+/// Why a deletion did not go through.
+enum Stopped {
+    /// Atlas refused it, or the request failed.
+    Failed(anyhow::Error),
+    /// Ctrl-C while it was in flight: it may or may not have been accepted.
+    InFlight,
+    /// Ctrl-C before it was sent.
+    NotSent,
+}
+
+impl Stopped {
+    fn problem(self) -> Problem {
+        let code = crate::interrupt::exit_code();
+        match self {
+            Stopped::Failed(error) => Problem::from_error(&error, None),
+            Stopped::InFlight => Problem::new(
+                Reason::Interrupted,
+                code,
+                "interrupted while the deletion request was in flight; `atlas-ear get` shows whether it is DELETING",
+            ),
+            Stopped::NotSent => Problem::new(
+                Reason::NotSent,
+                code,
+                "interrupted before the deletion request was sent",
+            ),
+        }
+    }
 }
 
 /// `--dry-run`: the DELETE of each id, or the list(s) that find the region's endpoint.
@@ -190,7 +228,7 @@ async fn send_delete(
     client: &ApiClient,
     project_id: &str,
     order: &[Provider],
-    item: Doomed,
+    item: &Doomed,
     progress: &mut dyn ProgressSink,
 ) -> (Provider, Result<RawEndpoint>) {
     let providers: Vec<Provider> = match item.endpoint {
@@ -207,7 +245,7 @@ async fn send_delete(
                         item.id, providers[0]
                     ));
                 }
-                return (provider, Ok(deleting(&item, provider)));
+                return (provider, Ok(deleting(item, provider)));
             }
             Err(error) if is_not_found(&error) && item.endpoint.is_none() => last = Some(error),
             Err(error) => return (provider, Err(error)),

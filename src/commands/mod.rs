@@ -51,6 +51,8 @@ pub enum Done {
     Deleted {
         outcomes: Vec<Outcome>,
         project_id: String,
+        /// Ctrl-C stopped the deletions: those not sent are reported as such.
+        interrupted: bool,
     },
     /// `create`, `wait` and `delete --wait`: what became of each region or id.
     Report(Report),

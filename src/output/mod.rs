@@ -74,7 +74,8 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
         Done::Deleted {
             outcomes,
             project_id,
-        } => print_deleted(settings, &outcomes, &project_id),
+            interrupted,
+        } => print_deleted(settings, &outcomes, &project_id, interrupted),
         Done::Config(rows) => print_config(settings, &rows),
         Done::DryRun { requests, note } => curl::print_for(settings, &requests, note.as_deref()),
         Done::Report(report) => print_report(settings, &report),
@@ -251,6 +252,7 @@ fn print_deleted(
     settings: &Settings,
     outcomes: &[crate::commands::Outcome],
     project_id: &str,
+    interrupted: bool,
 ) -> Result<()> {
     let mut out = io::stdout().lock();
     let mut header = settings.output == OutputFormat::Plain && settings.presentation.headers;
@@ -286,7 +288,7 @@ fn print_deleted(
         }
     }
     out.flush()?;
-    conclude(outcomes, false)
+    conclude(outcomes, interrupted)
 }
 
 /// `config show`: its table, its JSON object (which `--jq` filters), or plain

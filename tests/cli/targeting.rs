@@ -254,3 +254,45 @@ fn wait_all_with_nothing_to_wait_for_ends_at_once() {
     let out = run(atlas(&emu, &home).args(["wait", "--all", MISSING]));
     assert_eq!(out.code, 2, "ids and --all together: {}", out.stderr);
 }
+
+#[test]
+fn ctrl_c_between_deletions_sends_no_more_and_reports_every_id() {
+    let emu = emulator_with(|c| c.latency = Duration::from_secs(3));
+    let ids: Vec<String> = ["EU_WEST_1", "US_EAST_1", "AP_SOUTH_1"]
+        .iter()
+        .map(|region| emu.seed_endpoint(PROJECT, "AWS", region, "ACTIVE"))
+        .collect();
+    let home = scratch_home();
+    let mut args = vec!["delete", "--yes", "--provider", "aws"];
+    args.extend(ids.iter().map(String::as_str));
+    let child = spawn_atlas(&emu, &home, &args);
+    wait_for_requests(&emu, |r| {
+        r.iter()
+            .any(|r| r.method == "DELETE" && r.is_authenticated())
+    });
+    interrupt(&child);
+    let out = finish(child);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {}: interrupted while the deletion request was in flight",
+            ids[0]
+        )),
+        "{}",
+        out.stderr
+    );
+    for id in &ids[1..] {
+        assert!(
+            out.stderr.contains(&format!(
+                "error: {id}: interrupted before the deletion request was sent"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    let deletes = api_requests(&emu)
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.is_authenticated())
+        .count();
+    assert_eq!(deletes, 1, "nothing sent after Ctrl-C");
+}
