@@ -23,6 +23,8 @@ use std::io::{self, IsTerminal};
 
 /// What `delete --wait` adds after the DELETE.
 pub const DELETE_WAIT_NOTE: &str = "after the request below, --wait repeats the GET of `get` for this endpoint every --interval,\nthe first sooner, until Atlas answers 404 or --timeout passes.";
+/// Said when an id AWS does not know would be deleted under AZURE.
+pub const DELETE_ELSEWHERE_NOTE: &str = "without --provider, a deletion AWS answers 404 for is sent again under AZURE; on a terminal,\nthe endpoints are first looked up (a GET, or a list per provider) to show them in the prompt.";
 /// What `delete --region` sends before the DELETE.
 pub const DELETE_REGION_NOTE: &str =
     "delete --region lists the endpoints first (below); the DELETE of the one found follows.";
@@ -44,7 +46,7 @@ pub async fn run(
     let project_id = settings.project_id()?;
     let order = settings.providers.lookup_order();
     if settings.dry_run {
-        return Ok(planned(plan, project_id, order[0]));
+        return Ok(planned(plan, project_id, &order));
     }
     if !plan.confirmed && !io::stdin().is_terminal() {
         return Err(UsageError(
@@ -147,7 +149,7 @@ impl Stopped {
 }
 
 /// `--dry-run`: the DELETE of each id, or the list(s) that find the region's endpoint.
-fn planned(plan: &DeletePlan, project_id: &str, provider: Provider) -> Done {
+fn planned(plan: &DeletePlan, project_id: &str, order: &[Provider]) -> Done {
     match &plan.targets {
         Targets::Region(scopes) => {
             let lists = scopes
@@ -159,9 +161,17 @@ fn planned(plan: &DeletePlan, project_id: &str, provider: Provider) -> Done {
         Targets::Ids(ids) => {
             let requests = ids
                 .iter()
-                .map(|id| api::delete_request(project_id, provider, id))
+                .map(|id| api::delete_request(project_id, order[0], id))
                 .collect();
-            dry_run(requests, plan.wait.is_some().then_some(DELETE_WAIT_NOTE))
+            let notes: Vec<&str> = [
+                (order.len() > 1).then_some(DELETE_ELSEWHERE_NOTE),
+                plan.wait.is_some().then_some(DELETE_WAIT_NOTE),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let note = notes.join("\n");
+            dry_run(requests, (!note.is_empty()).then_some(note.as_str()))
         }
         Targets::Unsettled => dry_run(Vec::new(), None),
     }

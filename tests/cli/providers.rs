@@ -223,3 +223,46 @@ fn commands_of_one_provider_refuse_all() {
         out.stdout
     );
 }
+
+#[test]
+fn dry_runs_print_one_list_per_provider_and_the_list_that_finds_a_region() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["list", "--provider", "all", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.matches("--request GET").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("/encryptionAtRest/AWS/privateEndpoints?"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("/encryptionAtRest/AZURE/privateEndpoints?"),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(atlas(&emu, &home).args(["delete", "--region", "westeurope", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("# delete --region lists the endpoints first"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("/encryptionAtRest/AZURE/privateEndpoints?"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("--request DELETE"), "{}", out.stdout);
+    assert!(api_requests(&emu).is_empty());
+}
