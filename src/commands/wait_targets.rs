@@ -279,7 +279,9 @@ mod tests {
             "{later:?}"
         );
         let short = time_left(now + Duration::from_millis(300), &timing);
-        assert!(short <= Duration::from_millis(300) && short.subsec_nanos() % 1_000_000 == 0);
+        assert!(
+            short <= Duration::from_millis(300) && short.subsec_nanos().is_multiple_of(1_000_000)
+        );
         assert_eq!(time_left(now, &timing), Duration::ZERO);
     }
 }
