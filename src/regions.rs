@@ -8,7 +8,7 @@
 
 mod azure_names;
 
-pub use azure_names::atlas_name_of_azure;
+pub use azure_names::{AZURE_NAMES, atlas_name_of_azure};
 
 use std::fmt;
 
@@ -262,6 +262,7 @@ fn atlas_name(provider: Provider, input: &str) -> Option<&'static str> {
 
 /// Up to three regions of the provider closest to `region` by edit distance, nearest first.
 /// Names too far away to be a typo are left out, so nonsense gets no misleading suggestion.
+/// For Azure, a misspelt Azure name (`westeurop`) suggests the Atlas name it is close to.
 pub fn closest_regions(provider: Provider, region: &str) -> Vec<&'static str> {
     let mut scored: Vec<(usize, &'static str)> = provider
         .regions()
@@ -269,8 +270,28 @@ pub fn closest_regions(provider: Provider, region: &str) -> Vec<&'static str> {
         .map(|candidate| (edit_distance(region, candidate), *candidate))
         .filter(|(distance, candidate)| *distance <= candidate.len().max(region.len()) / 2)
         .collect();
+    if provider == Provider::Azure {
+        let compact: String = region
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        // Azure's names are typed whole, so only a slip of a letter or two counts.
+        scored.extend(
+            AZURE_NAMES
+                .iter()
+                .map(|(atlas, azure, _)| (edit_distance(&compact, azure), *atlas))
+                .filter(|(distance, _)| *distance <= 2),
+        );
+    }
     scored.sort();
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    let mut closest: Vec<&'static str> = Vec::new();
+    for (_, candidate) in scored {
+        if !closest.contains(&candidate) && closest.len() < 3 {
+            closest.push(candidate);
+        }
+    }
+    closest
 }
 
 /// Levenshtein distance over chars; the inputs are short region names, so O(n*m) is fine.
@@ -350,6 +371,9 @@ mod tests {
             err.to_string(),
             "--region EU_WEST_1 is an AWS region, not an AZURE one; did you mean --provider aws?"
         );
+        // A misspelt Azure name suggests its Atlas name.
+        let err = resolve_region(Provider::Azure, "westeurop").unwrap_err();
+        assert_eq!(err.suggestions.first(), Some(&"EUROPE_WEST"), "{err}");
         // A region in both lists is simply accepted.
         assert!(resolve_region(Provider::Azure, "US_EAST_2").is_ok());
     }
