@@ -188,6 +188,16 @@ fn wait_by_region_costs_one_list_when_settled() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, format!("{id}\n"));
     assert_eq!(sent(&emu), ["GET AZURE list 200"]);
+
+    let out = run(atlas(&emu, &home).args(["wait", "--region", "EU_WEST_1"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no endpoint other than DELETING ones in AWS EU_WEST_1"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sent(&emu), ["GET AZURE list 200", "GET AWS list 200"]);
 }
 
 #[test]
@@ -295,4 +305,27 @@ fn ctrl_c_between_deletions_sends_no_more_and_reports_every_id() {
         .filter(|r| r.method == "DELETE" && r.is_authenticated())
         .count();
     assert_eq!(deletes, 1, "nothing sent after Ctrl-C");
+}
+
+#[test]
+fn wait_by_region_with_several_endpoints_waits_for_each_and_says_so() {
+    let emu = emulator();
+    let one = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "ACTIVE");
+    let two = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "PENDING_ACCEPTANCE");
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["wait", "--region", "EU_WEST_1", "-q"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&one) && out.stdout.contains(&two),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("2 endpoints in the region; waiting for each"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sent(&emu), ["GET AWS list 200"]);
 }
