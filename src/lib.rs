@@ -85,6 +85,13 @@ pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
             }
         };
         let command = async {
+            if let settings::Plan::List {
+                watch: Some(interval),
+            } = &plan
+                && !settings.dry_run
+            {
+                return output::watch::run(&settings, *interval).await;
+            }
             let mut progress = output::progress::StderrProgress::default();
             let done = commands::execute(&settings, &plan, &mut progress).await?;
             output::show(&settings, done)

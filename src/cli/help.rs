@@ -38,7 +38,7 @@ Examples:
         "list",
         "\
 Examples:
-  atlas-ear list
+  atlas-ear list --provider all --watch --interval 5s
   atlas-ear list -o plain --no-headers | awk -F'\\t' '$4 != \"ACTIVE\" {print $1}'
   # CI: fail the job unless every endpoint is ACTIVE
   test \"$(atlas-ear list --jq '[.results[] | select(.status != \"ACTIVE\")] | length')\" = 0",
@@ -56,8 +56,8 @@ Examples:
         "delete",
         "\
 Examples:
-  atlas-ear delete 32b6e34b3d91647abb20e7b8
-  atlas-ear delete 32b6e34b3d91647abb20e7b8 --dry-run
+  atlas-ear delete 32b6e34b3d91647abb20e7b8 5f1e2d3c4b5a69788796a5b4
+  atlas-ear delete --region EU_WEST_1 --dry-run
   # CI: there is no terminal to confirm on, so pass --yes; wait until it is gone
   atlas-ear delete \"$ENDPOINT_ID\" --yes --wait --timeout 20m",
     ),
@@ -65,8 +65,8 @@ Examples:
         "wait",
         "\
 Examples:
-  atlas-ear wait 32b6e34b3d91647abb20e7b8
   atlas-ear wait 32b6e34b3d91647abb20e7b8 5f1e2d3c4b5a69788796a5b4 --for active --timeout 30m
+  atlas-ear wait --all --provider all
   # CI: block the job until the endpoint is gone
   atlas-ear wait \"$ENDPOINT_ID\" --for deleted --interval 30s",
     ),

@@ -56,7 +56,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "ID")]
     pub project_id: Option<String>,
 
-    /// Cloud provider whose key store the endpoints reach.
+    /// Cloud provider whose key store the endpoints reach; `all` lists both. Without it, AWS,
+    /// and get, delete and wait also look under Azure for an id AWS does not know.
     #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = ProviderArg::Aws)]
     pub provider: ProviderArg,
 
@@ -140,6 +141,8 @@ pub struct GlobalArgs {
 pub enum ProviderArg {
     Aws,
     Azure,
+    // Both providers: `list` shows them in one table; get, delete and wait look under each.
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -191,10 +194,10 @@ pub enum Command {
     /// Create private endpoints in one or more regions (Atlas answers INITIATING; they settle later).
     Create(CreateArgs),
     /// List the project's private endpoints for the provider (every page).
-    List,
+    List(ListArgs),
     /// Show one private endpoint.
     Get(EndpointArg),
-    /// Request deletion of a private endpoint (it moves to DELETING, then disappears).
+    /// Request deletion of private endpoints (each moves to DELETING, then disappears).
     Delete(DeleteArgs),
     /// Wait until existing endpoints are settled, active or deleted.
     Wait(WaitArgs),
@@ -217,6 +220,18 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print each resolved setting, its value (secrets masked) and where it came from.
     Show,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Keep listing every --interval and redraw until Ctrl-C (exit 130); off a terminal, each
+    /// listing that changed is printed again.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Time between listings with --watch, e.g. 5s [default: 10s].
+    #[arg(long, value_name = "DURATION", requires = "watch")]
+    pub interval: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -282,8 +297,17 @@ pub enum GoalArg {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Endpoint ids: 24 hexadecimal characters each, as `list` shows.
-    #[arg(value_name = "ENDPOINT_ID", required = true)]
+    #[arg(value_name = "ENDPOINT_ID", required_unless_present_any = ["region", "all"], conflicts_with_all = ["region", "all"])]
     pub endpoint_ids: Vec<String>,
+
+    /// Wait for the endpoint of this region instead of naming its id (one list finds it).
+    #[arg(long, value_name = "REGION", conflicts_with = "all")]
+    pub region: Option<String>,
+
+    /// Wait for every endpoint of the project that is not yet where --for wants it (one list
+    /// finds them; with --for deleted, every endpoint being deleted).
+    #[arg(long)]
+    pub all: bool,
 
     /// The state to wait for.
     #[arg(long = "for", value_enum, default_value_t = GoalArg::Settled, value_name = "STATE")]
@@ -359,14 +383,23 @@ pub struct EndpointArg {
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    #[command(flatten)]
-    pub endpoint: EndpointArg,
+    /// Endpoint ids: 24 hexadecimal characters each, as `list` shows.
+    #[arg(
+        value_name = "ENDPOINT_ID",
+        required_unless_present = "region",
+        conflicts_with = "region"
+    )]
+    pub endpoint_ids: Vec<String>,
+
+    /// Delete the endpoint of this region instead of naming its id (one list finds it).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 
     /// Do not ask for confirmation (required when not on a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
 
-    /// Wait until the endpoint is gone (Atlas answers 404 for it).
+    /// Wait until the endpoints are gone (Atlas answers 404 for them).
     #[arg(long)]
     pub wait: bool,
 

@@ -115,7 +115,10 @@ fn flag_only_rows(settings: &Settings) -> Vec<Row> {
         (
             "provider",
             "--provider",
-            settings.provider.as_api_str().to_ascii_lowercase(),
+            match settings.providers {
+                crate::settings::ProviderChoice::All => "all".to_string(),
+                _ => settings.provider.flag_value().to_string(),
+            },
         ),
         ("api_version", "--api-version", settings.api_version.clone()),
         ("output", "--output", settings.output.name().to_string()),

@@ -14,8 +14,10 @@ pub mod outcome;
 pub mod progress;
 pub mod prompt;
 pub mod status_rules;
+pub mod targets;
 pub mod unknown_outcome;
 pub mod wait;
+pub mod wait_targets;
 
 pub use outcome::{Outcome, Report};
 pub use progress::ProgressSink;
@@ -27,6 +29,8 @@ use anyhow::Result;
 
 /// Said before the first page's request: `list` walks pages by number, not by `next` link.
 pub const LIST_NOTE: &str = "list reads every page; this is the first. Further pages repeat it with pageNum=2, 3, ...\nuntil a page has fewer than itemsPerPage results or no \"next\" link.";
+/// Said when an id not found under AWS is looked for under Azure.
+pub const GET_ELSEWHERE_NOTE: &str = "without --provider, an endpoint AWS answers 404 for is looked for with the same request under AZURE.";
 /// `regions` is answered from the built-in lists.
 pub const REGIONS_NOTE: &str = "regions sends no request: the region lists are built in.";
 
@@ -42,10 +46,13 @@ pub enum Done {
     },
     /// `get`: one endpoint.
     Endpoint(RawEndpoint),
-    /// `delete` without `--wait`: Atlas accepted the deletion request.
+    /// `delete` without `--wait`: for each id in order, the endpoint now DELETING (its
+    /// `cloudProvider` says where), or why it could not be deleted.
     Deleted {
-        endpoint_id: String,
+        outcomes: Vec<Outcome>,
         project_id: String,
+        /// Ctrl-C stopped the deletions: those not sent are reported as such.
+        interrupted: bool,
     },
     /// `create`, `wait` and `delete --wait`: what became of each region or id.
     Report(Report),
@@ -75,11 +82,11 @@ pub async fn execute(
         Plan::Regions if settings.dry_run => Ok(dry_run(Vec::new(), Some(REGIONS_NOTE))),
         Plan::Regions => Ok(Done::Regions(settings.provider.regions())),
         Plan::ConfigShow => Ok(Done::Config(config_show::rows(settings))),
-        Plan::List => list(settings).await,
-        Plan::Get { endpoint_id } => get(settings, endpoint_id).await,
+        Plan::List { .. } => list(settings).await,
+        Plan::Get { endpoint_id } => get(settings, endpoint_id, progress).await,
         Plan::Create(create) => create::run(settings, create, progress).await,
         Plan::Delete(delete) => delete::run(settings, delete, progress).await,
-        Plan::Wait(wait) => wait::run(settings, wait, progress).await,
+        Plan::Wait(wait) => wait_targets::run(settings, wait, progress).await,
         Plan::Diff(diff) => declared::run(settings, diff).await,
         Plan::Apply(apply) => apply::run(settings, apply, progress).await,
     }
@@ -93,27 +100,70 @@ pub fn dry_run(requests: Vec<PlannedRequest>, note: Option<&str>) -> Done {
     }
 }
 
-async fn list(settings: &Settings) -> Result<Done> {
+/// `list`: one list per provider in scope (both with `--provider all`, at the same time),
+/// merged into one document of the documented shape.
+pub async fn list(settings: &Settings) -> Result<Done> {
     let project_id = settings.project_id()?;
+    let providers = settings.providers.listed();
     if settings.dry_run {
-        let first_page = api::list_page_request(project_id, settings.provider, 1);
-        return Ok(dry_run(vec![first_page], Some(LIST_NOTE)));
+        let first_pages = providers
+            .iter()
+            .map(|&p| api::list_page_request(project_id, p, 1))
+            .collect();
+        return Ok(dry_run(first_pages, Some(LIST_NOTE)));
     }
     let client = ApiClient::new(settings)?;
-    let list = api::list_endpoints(&client, project_id, settings.provider).await?;
+    let lists = futures_util::future::try_join_all(
+        providers
+            .iter()
+            .map(|&p| api::list_endpoints(&client, project_id, p)),
+    )
+    .await?;
     Ok(Done::List {
-        list,
+        list: merge_lists(lists),
         project_id: project_id.to_string(),
     })
 }
 
-async fn get(settings: &Settings, endpoint_id: &str) -> Result<Done> {
+/// Several providers' lists as one: results in provider order, counts added up (a list
+/// without `totalCount` counts what it holds).
+fn merge_lists(lists: Vec<EndpointList>) -> EndpointList {
+    let mut lists = lists;
+    if lists.len() == 1
+        && let Some(list) = lists.pop()
+    {
+        return list;
+    }
+    let total = lists
+        .iter()
+        .map(|l| l.total_count.unwrap_or(l.results.len() as u64))
+        .sum();
+    EndpointList {
+        results: lists.into_iter().flat_map(|l| l.results).collect(),
+        total_count: Some(total),
+    }
+}
+
+/// `get`: one GET under the first provider in scope; without `--provider`, a 404 there is
+/// followed by one GET under the other provider.
+async fn get(
+    settings: &Settings,
+    endpoint_id: &str,
+    progress: &mut dyn ProgressSink,
+) -> Result<Done> {
     let project_id = settings.project_id()?;
+    let order = settings.providers.lookup_order();
     if settings.dry_run {
-        let request = api::get_request(project_id, settings.provider, endpoint_id);
-        return Ok(dry_run(vec![request], None));
+        let request = api::get_request(project_id, order[0], endpoint_id);
+        let note = (order.len() > 1).then_some(GET_ELSEWHERE_NOTE);
+        return Ok(dry_run(vec![request], note));
     }
     let client = ApiClient::new(settings)?;
-    let endpoint = api::get_endpoint(&client, project_id, settings.provider, endpoint_id).await?;
-    Ok(Done::Endpoint(endpoint))
+    let ids = [endpoint_id.to_string()];
+    let found = targets::locate_ids(&client, project_id, &order, &ids, progress).await;
+    let located = found
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Err(anyhow::anyhow!("endpoint {endpoint_id} was not looked up")))?;
+    Ok(Done::Endpoint(located.endpoint))
 }

@@ -1,4 +1,5 @@
-//! Waiting for endpoints to reach a state: `create --wait`, `delete --wait` and `wait`.
+//! Waiting for endpoints to reach a state: `create --wait`, `delete --wait` and `wait` (whose
+//! endpoints `wait_targets.rs` finds first).
 //!
 //! An endpoint is created INITIATING and takes minutes to settle, and Atlas may take a few
 //! minutes more to show its status. Waiting means polling: one list per round for several
@@ -7,22 +8,19 @@
 //! every endpoint is reported.
 
 use crate::api::{self, RawEndpoint, Scope};
-use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
+use crate::commands::outcome::{Outcome, Problem, Reason, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
-use crate::commands::{Done, dry_run};
+use crate::commands::targets::from_list;
 use crate::errors::{ApiError, exit};
-use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
 use crate::regions::Provider;
-use crate::settings::{Settings, Timing, WaitGoal, WaitPlan};
+use crate::settings::{Timing, WaitGoal};
 use anyhow::Result;
 use futures_util::{Stream, StreamExt, stream};
 use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
-/// `wait`: one poll of each endpoint, repeated.
-pub const WAIT_NOTE: &str = "wait polls every --interval (the first sooner) until --for is reached or --timeout passes: a\nsingle endpoint with this GET, several with one list per round (as `list` reads it).";
 /// The first poll comes after a fifth of the interval, but never later than this.
 const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
@@ -36,52 +34,6 @@ pub(crate) fn first_delay(timing: &Timing) -> Duration {
 /// The interval, 10% either way, so that many waiting clients do not poll in step.
 pub(crate) fn next_delay(timing: &Timing) -> Duration {
     timing.interval.mul_f64(0.9 + 0.2 * fastrand::f64())
-}
-
-/// `atlas-ear wait ID... [--for settled|active|deleted]`.
-pub async fn run(
-    settings: &Settings,
-    plan: &WaitPlan,
-    progress: &mut dyn ProgressSink,
-) -> Result<Done> {
-    let project_id = settings.project_id()?;
-    if settings.dry_run {
-        let requests = plan
-            .endpoint_ids
-            .iter()
-            .map(|id| api::get_request(project_id, settings.provider, id))
-            .collect();
-        return Ok(dry_run(requests, Some(WAIT_NOTE)));
-    }
-    let client = ApiClient::new(settings)?;
-    let scope = Scope {
-        client: &client,
-        project_id,
-        provider: settings.provider,
-    };
-    let mut interrupts = Interrupts::listen();
-    let mut outcomes: Vec<Outcome> = plan
-        .endpoint_ids
-        .iter()
-        .map(|id| Outcome::new(Target::Endpoint(id.clone())))
-        .collect();
-    let interrupted = wait_until(
-        &scope,
-        plan.goal,
-        &plan.timing,
-        true,
-        &mut outcomes,
-        &mut interrupts,
-        progress,
-    )
-    .await;
-    let shape = Shape::for_targets(outcomes.len(), false, plan.goal == WaitGoal::Deleted);
-    Ok(Done::Report(Report {
-        outcomes,
-        shape,
-        interrupted,
-        waited_for: Some(plan.goal),
-    }))
 }
 
 /// Polls every outcome that has an endpoint, no problem, and is not yet where `goal` wants it,
@@ -297,55 +249,6 @@ fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Roun
         })
         .flatten(),
     )
-}
-
-/// A copy of a round's error for each endpoint it concerns, keeping the type its exit code and
-/// reason come from.
-fn same_error(error: &anyhow::Error) -> anyhow::Error {
-    let words = format!("{error:#}");
-    for cause in error.chain() {
-        if let Some(api) = cause.downcast_ref::<ApiError>() {
-            return anyhow::Error::new(api.clone()).context(words);
-        }
-        if let Some(rejected) = cause.downcast_ref::<crate::errors::AuthRejected>() {
-            let public_key = rejected.public_key.clone();
-            return crate::errors::AuthRejected { public_key }.into();
-        }
-        if cause.is::<crate::errors::NetworkError>() || cause.is::<crate::errors::TransportError>()
-        {
-            return crate::errors::TransportError(words).into();
-        }
-    }
-    anyhow::anyhow!(words)
-}
-
-/// One endpoint out of a round's list, or the error a GET of it would have met.
-fn from_list(
-    scope: &Scope<'_>,
-    listed: &Result<api::EndpointList>,
-    id: &str,
-) -> Result<RawEndpoint> {
-    let list = match listed {
-        Ok(list) => list,
-        Err(error) => return Err(same_error(error)),
-    };
-    match list.by_id(id) {
-        Some(value) => Ok(RawEndpoint {
-            value: value.clone(),
-            body: None,
-        }),
-        None => Err(ApiError {
-            status: 404,
-            method: "GET".into(),
-            url: scope
-                .client
-                .url(&api::get_request(scope.project_id, scope.provider, id).path_and_query),
-            error_code: Some("RESOURCE_NOT_FOUND".into()),
-            detail: Some("the endpoint is not in the provider's list".into()),
-            body_snippet: None,
-        }
-        .into()),
-    }
 }
 
 /// Records one poll's answer; true when this endpoint needs no more polls.

@@ -18,6 +18,7 @@ pub mod report;
 pub mod state;
 pub mod table;
 pub mod text;
+pub mod watch;
 
 use crate::api::{EndpointList, RawEndpoint};
 use crate::commands::outcome::conclude;
@@ -77,9 +78,10 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
         Done::List { list, project_id } => print_list(settings, &list, &project_id),
         Done::Endpoint(endpoint) => print_endpoint(settings, &endpoint),
         Done::Deleted {
-            endpoint_id,
+            outcomes,
             project_id,
-        } => print_deleted(settings, &endpoint_id, &project_id),
+            interrupted,
+        } => print_deleted(settings, &outcomes, &project_id, interrupted),
         Done::Config(rows) => print_config(settings, &rows),
         Done::DryRun { requests, note } => curl::print_for(settings, &requests, note.as_deref()),
         Done::Report(report) => print_report(settings, &report),
@@ -188,7 +190,17 @@ fn print_regions(settings: &Settings, regions: &[&str]) -> Result<()> {
 
 /// `list`: every endpoint of every page.
 fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Result<()> {
-    let mut out = io::stdout().lock();
+    print_list_to(&mut io::stdout().lock(), settings, list, project_id)
+}
+
+/// [`print_list`] to any writer (`list --watch` draws each listing in memory first).
+pub(crate) fn print_list_to(
+    out: &mut impl Write,
+    settings: &Settings,
+    list: &EndpointList,
+    project_id: &str,
+) -> Result<()> {
+    let mut out = out;
     let views = || render::sorted_views(&list.results);
     if settings.presentation.quiet {
         render::endpoint_ids(&mut out, &views())?;
@@ -212,7 +224,7 @@ fn print_list(settings: &Settings, list: &EndpointList, project_id: &str) -> Res
         OutputFormat::Table => render::styled_list_table(
             &mut out,
             list,
-            settings.provider.as_api_str(),
+            &settings.providers.label(),
             project_id,
             &table_style(settings),
         )?,
@@ -253,31 +265,51 @@ fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
     Ok(())
 }
 
-/// `delete`: a sentence for people (on stderr when stdout is for machines), the id with `-q`,
-/// `ID<TAB>STATUS` with `-o plain`, and nothing on stdout with `-o json` (Atlas answers 204
-/// with no body).
-fn print_deleted(settings: &Settings, endpoint_id: &str, project_id: &str) -> Result<()> {
-    let provider = settings.provider.as_api_str();
-    let message = format!(
-        "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
-    );
+/// `delete`: for each endpoint, a sentence for people (on stderr when stdout is for machines),
+/// the id with `-q`, `ID<TAB>STATUS` with `-o plain`, and nothing on stdout with `-o json`
+/// (Atlas answers 204 with no body). With several ids, each failure is an `error:` line on
+/// stderr, and the exit code is the first failure's.
+fn print_deleted(
+    settings: &Settings,
+    outcomes: &[crate::commands::Outcome],
+    project_id: &str,
+    interrupted: bool,
+) -> Result<()> {
     let mut out = io::stdout().lock();
-    if settings.presentation.quiet {
-        writeln!(out, "{endpoint_id}")?;
-        return Ok(());
-    }
-    match settings.output {
-        OutputFormat::Json => writeln!(io::stderr(), "{message}")?,
-        OutputFormat::Plain => {
-            if settings.presentation.headers {
-                writeln!(out, "ID\tSTATUS")?;
-            }
-            writeln!(out, "{endpoint_id}\tDELETING")?;
-            writeln!(io::stderr(), "{message}")?;
+    let mut header = settings.output == OutputFormat::Plain && settings.presentation.headers;
+    for outcome in outcomes {
+        let endpoint_id = outcome.target.name();
+        if let Some(problem) = &outcome.problem {
+            writeln!(io::stderr(), "error: {endpoint_id}: {}", problem.message)?;
+            continue;
         }
-        OutputFormat::Table => writeln!(out, "{message}")?,
+        let provider = outcome
+            .endpoint
+            .as_ref()
+            .and_then(|e| e.value.get("cloudProvider"))
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| settings.provider.as_api_str());
+        let message = format!(
+            "Deletion requested for {provider} private endpoint {endpoint_id} in project {project_id}; it is DELETING until Atlas removes it."
+        );
+        if settings.presentation.quiet {
+            writeln!(out, "{endpoint_id}")?;
+            continue;
+        }
+        match settings.output {
+            OutputFormat::Json => writeln!(io::stderr(), "{message}")?,
+            OutputFormat::Plain => {
+                if std::mem::take(&mut header) {
+                    writeln!(out, "ID\tSTATUS")?;
+                }
+                writeln!(out, "{endpoint_id}\tDELETING")?;
+                writeln!(io::stderr(), "{message}")?;
+            }
+            OutputFormat::Table => writeln!(out, "{message}")?,
+        }
     }
-    Ok(())
+    out.flush()?;
+    conclude(outcomes, interrupted, None)
 }
 
 /// `config show`: its table, its JSON object (which `--jq` filters), or plain

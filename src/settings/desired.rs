@@ -8,7 +8,7 @@
 
 use crate::errors::UsageError;
 use crate::escape::printable_snippet;
-use crate::regions::{Provider, normalize_region, resolve_region};
+use crate::regions::{Provider, resolve_region};
 use crate::settings::validate_object_id;
 use std::path::Path;
 use toml::de::{DeArray, DeTable, DeValue};
@@ -228,8 +228,15 @@ impl Reader<'_> {
                 self.problem(name.span().start, &format!("{key} regions must be strings"));
                 continue;
             };
-            let region = match resolve_region(provider, &normalize_region(text)) {
+            let region = match resolve_region(provider, text) {
                 Ok(region) => region,
+                Err(unknown) if unknown.belongs_to.is_some() => {
+                    let words = unknown.other_provider_words().unwrap_or_default();
+                    let other = unknown.belongs_to.map_or("", |(p, _)| p.flag_value());
+                    let message = format!("{words}: list it under {other}, not {key}");
+                    self.problem(name.span().start, &message);
+                    continue;
+                }
                 Err(unknown) => {
                     let hint = match unknown.suggestions.as_slice() {
                         [] => String::new(),
@@ -265,7 +272,7 @@ mod tests {
 [[project]]
 id = "32b6e34b3d91647abb20e7b8"
 aws = ["us-east-1", "EU_WEST_1"]
-azure = ["US_CENTRAL"]
+azure = ["US_CENTRAL", "westeurope"]
 
 [[project]]
 id = "5f1b2c3d4e5f6a7b8c9d0e1f"
@@ -283,7 +290,8 @@ aws = []
         );
         assert_eq!(
             first.azure.as_deref(),
-            Some(&["US_CENTRAL".to_string()][..])
+            Some(&["US_CENTRAL".to_string(), "EUROPE_WEST".into()][..]),
+            "Azure's own names are read as create reads them"
         );
         assert_eq!(state.projects[1].aws.as_deref(), Some(&[][..]));
         assert_eq!(
@@ -312,7 +320,9 @@ aws = []
         );
         assert!(err.contains("bad.toml:4:1: unknown key 'colour'"), "{err}");
         assert!(
-            err.contains("bad.toml:8:"),
+            err.contains(
+                "bad.toml:8:10: EU_WEST_1 is an AWS region, not an AZURE one: list it under aws, not azure"
+            ),
             "an AWS region under azure: {err}"
         );
         assert!(

@@ -15,13 +15,17 @@ pub mod paths;
 pub mod plan;
 pub mod presentation;
 pub mod profile;
+pub mod providers;
 pub mod region_list;
 pub mod sources;
 
 pub use credentials::Credentials;
 pub use desired::DesiredState;
-pub use plan::{ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, Timing, WaitGoal, WaitPlan};
+pub use plan::{
+    ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, Targets, Timing, WaitGoal, WaitPlan,
+};
 pub use presentation::OutputFormat;
+pub use providers::ProviderChoice;
 
 use crate::cli::defaults::{
     BASE_URL as DEFAULT_BASE_URL, GOV_BASE_URL, PROFILE as DEFAULT_PROFILE,
@@ -59,7 +63,10 @@ pub struct Settings {
     pub base_url: Url,
     /// The date in `Accept: application/vnd.atlas.<date>+json`.
     pub api_version: String,
+    /// The one provider of commands that work under one (AWS unless `--provider azure`).
     pub provider: Provider,
+    /// `--provider` as typed: where `list`, `get`, `delete` and `wait` look.
+    pub providers: ProviderChoice,
     /// The format (`--jq` makes it JSON).
     pub output: OutputFormat,
     /// Ids only, headers, jq filter, colour and width (see `presentation.rs`).
@@ -116,10 +123,8 @@ impl Settings {
         Ok(Settings {
             base_url: base_url.value,
             api_version: args.api_version.clone(),
-            provider: match args.provider {
-                ProviderArg::Aws => Provider::Aws,
-                ProviderArg::Azure => Provider::Azure,
-            },
+            provider: provider_choice(args.provider, &typed_flags).primary(),
+            providers: provider_choice(args.provider, &typed_flags),
             output,
             presentation,
             dry_run: args.dry_run,
@@ -179,6 +184,19 @@ impl Settings {
             Ok(c) => Ok(&c.summary),
             Err(e) => Err(UsageError(e.0.clone())),
         }
+    }
+}
+
+/// `--provider` as typed; its default (`aws`) counts as not given, so ids and regions are
+/// looked for under Azure too.
+fn provider_choice(arg: ProviderArg, typed_flags: &[String]) -> ProviderChoice {
+    if !typed_flags.iter().any(|f| f == "provider") {
+        return ProviderChoice::Default;
+    }
+    match arg {
+        ProviderArg::Aws => ProviderChoice::Given(Provider::Aws),
+        ProviderArg::Azure => ProviderChoice::Given(Provider::Azure),
+        ProviderArg::All => ProviderChoice::All,
     }
 }
 

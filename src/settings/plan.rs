@@ -4,10 +4,11 @@
 
 use crate::cli::defaults::{PARALLEL, STATE_FILE, WAIT_INTERVAL, WAIT_TIMEOUT};
 use crate::cli::{
-    ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, PlanArgs, StateArgs,
-    WaitArgs, WaitTiming,
+    ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, ListArgs, PlanArgs,
+    StateArgs, WaitArgs, WaitTiming,
 };
 use crate::errors::UsageError;
+use crate::regions::Provider;
 use crate::settings::desired::{self, DesiredState};
 use crate::settings::region_list::resolve_regions;
 use crate::settings::{Settings, parse_duration, validate_object_id};
@@ -17,7 +18,10 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
     Regions,
-    List,
+    /// `list`; with `--watch`, again every interval until Ctrl-C.
+    List {
+        watch: Option<Duration>,
+    },
     Get {
         endpoint_id: String,
     },
@@ -63,20 +67,31 @@ pub struct CreatePlan {
     pub wait: Option<Timing>,
 }
 
-/// `delete`: one endpoint.
+/// The endpoints a `delete` or `wait` addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Targets {
+    /// By id, each once, in the order given.
+    Ids(Vec<String>),
+    /// `--region R`: the endpoint(s) in R, under each provider that has R (its Atlas name there).
+    Region(Vec<(Provider, String)>),
+    /// `wait --all`: every endpoint not yet where the wait wants it.
+    Unsettled,
+}
+
+/// `delete`: endpoints by id or by region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeletePlan {
-    pub endpoint_id: String,
+    pub targets: Targets,
     /// `--yes`: do not ask.
     pub confirmed: bool,
     /// Wait until it is gone, with this timing.
     pub wait: Option<Timing>,
 }
 
-/// `wait`: existing endpoints, each id once.
+/// `wait`: existing endpoints, by id (each once), by region, or every unsettled one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaitPlan {
-    pub endpoint_ids: Vec<String>,
+    pub targets: Targets,
     pub goal: WaitGoal,
     pub timing: Timing,
 }
@@ -122,8 +137,11 @@ impl Plan {
     /// manual page need no plan (they depend on no setting) and are answered before this.
     pub fn resolve(command: &Command, settings: &Settings) -> Result<Plan, UsageError> {
         Ok(match command {
-            Command::Regions => Plan::Regions,
-            Command::List => Plan::List,
+            Command::Regions => {
+                settings.providers.one("regions")?;
+                Plan::Regions
+            }
+            Command::List(args) => list_plan(args)?,
             Command::Get(args) => {
                 validate_object_id(&args.endpoint_id, "ENDPOINT_ID")?;
                 Plan::Get {
@@ -132,7 +150,7 @@ impl Plan {
             }
             Command::Create(args) => Plan::Create(create_plan(args, settings)?),
             Command::Delete(args) => Plan::Delete(delete_plan(args, settings)?),
-            Command::Wait(args) => Plan::Wait(wait_plan(args)?),
+            Command::Wait(args) => Plan::Wait(wait_plan(args, settings)?),
             Command::Plan(args) => Plan::Diff(diff_plan(args, settings)?),
             Command::Apply(args) => Plan::Apply(apply_plan(args, settings)?),
             Command::Config(ConfigCommand::Show) => {
@@ -152,7 +170,38 @@ impl Plan {
     }
 }
 
+fn list_plan(args: &ListArgs) -> Result<Plan, UsageError> {
+    let watch = match (&args.watch, &args.interval) {
+        (false, _) => None,
+        (true, given) => Some(parse_duration(
+            given.as_deref().unwrap_or(WAIT_INTERVAL),
+            "--interval",
+        )?),
+    };
+    Ok(Plan::List { watch })
+}
+
+/// Ids given on the command line, each checked and kept once, or the region they stand for.
+fn targets(
+    ids: &[String],
+    region: Option<&str>,
+    settings: &Settings,
+) -> Result<Targets, UsageError> {
+    if let Some(region) = region {
+        return Ok(Targets::Region(settings.providers.region_scopes(region)?));
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for id in ids {
+        validate_object_id(id, "ENDPOINT_ID")?;
+        if !unique.contains(id) {
+            unique.push(id.clone());
+        }
+    }
+    Ok(Targets::Ids(unique))
+}
+
 fn create_plan(args: &CreateArgs, settings: &Settings) -> Result<CreatePlan, UsageError> {
+    settings.providers.one("create")?;
     let regions = resolve_regions(settings.provider, &args.region, args.allow_unknown_region)?;
     let timing = Timing::resolve(&args.timing, args.wait)?;
     Ok(CreatePlan {
@@ -163,8 +212,7 @@ fn create_plan(args: &CreateArgs, settings: &Settings) -> Result<CreatePlan, Usa
 }
 
 fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, UsageError> {
-    let endpoint_id = args.endpoint.endpoint_id.clone();
-    validate_object_id(&endpoint_id, "ENDPOINT_ID")?;
+    let targets = targets(&args.endpoint_ids, args.region.as_deref(), settings)?;
     let timing = Timing::resolve(&args.timing, args.wait)?;
     // Without --wait, delete prints no JSON document for --jq to filter.
     if !args.wait && settings.presentation.jq.is_some() {
@@ -173,7 +221,7 @@ fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, Usa
         ));
     }
     Ok(DeletePlan {
-        endpoint_id,
+        targets,
         confirmed: args.yes,
         wait: args.wait.then_some(timing),
     })
@@ -183,6 +231,7 @@ fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, Usa
 /// `atlas-ear.toml` in the current directory).
 fn desired_state(args: &StateArgs, settings: &Settings) -> Result<DesiredState, UsageError> {
     if !args.region.is_empty() {
+        settings.providers.one("--region of plan and apply")?;
         let project_id = settings.project_id()?;
         let regions = resolve_regions(settings.provider, &args.region, false)?;
         return Ok(desired::from_flags(project_id, settings.provider, regions));
@@ -218,16 +267,14 @@ fn apply_plan(args: &ApplyArgs, settings: &Settings) -> Result<ApplyPlan, UsageE
     })
 }
 
-fn wait_plan(args: &WaitArgs) -> Result<WaitPlan, UsageError> {
-    let mut endpoint_ids: Vec<String> = Vec::new();
-    for id in &args.endpoint_ids {
-        validate_object_id(id, "ENDPOINT_ID")?;
-        if !endpoint_ids.contains(id) {
-            endpoint_ids.push(id.clone());
-        }
-    }
+fn wait_plan(args: &WaitArgs, settings: &Settings) -> Result<WaitPlan, UsageError> {
+    let targets = if args.all {
+        Targets::Unsettled
+    } else {
+        targets(&args.endpoint_ids, args.region.as_deref(), settings)?
+    };
     Ok(WaitPlan {
-        endpoint_ids,
+        targets,
         goal: match args.goal {
             GoalArg::Settled => WaitGoal::Settled,
             GoalArg::Active => WaitGoal::Active,

@@ -1,5 +1,6 @@
 //! The regions of one `create`: every `--region` value, repeated or comma-separated, read the
-//! way people type them, checked against the provider's list before any request is sent.
+//! way people type them (Azure's own names too), checked against the provider's list before any
+//! request is sent.
 
 use crate::errors::UsageError;
 use crate::regions::{Provider, normalize_region, resolve_region};
@@ -16,23 +17,29 @@ pub fn resolve_regions(
     let mut problems: Vec<String> = Vec::new();
     for input in inputs {
         let name = normalize_region(input);
-        let region = if name.is_empty() {
-            problems.push("--region has an empty name (check for a stray comma)".into());
-            continue;
-        } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            problems.push(format!(
-                "--region '{}' is not a region name: use letters, digits, '_' or '-'",
-                crate::escape::printable_snippet(input.as_bytes(), 40)
-            ));
-            continue;
-        } else {
-            match resolve_region(provider, &name) {
-                Ok(region) => region,
-                Err(_) if allow_unknown => name,
-                Err(unknown) => {
-                    problems.push(unknown.to_string());
-                    continue;
-                }
+        let region = match resolve_region(provider, input) {
+            Ok(region) => region,
+            Err(_) if name.is_empty() => {
+                problems.push("--region has an empty name (check for a stray comma)".into());
+                continue;
+            }
+            // Another provider's region is named as such, whatever --allow-unknown-region says:
+            // the flag is for regions Atlas added, not for the wrong --provider.
+            Err(unknown) if unknown.belongs_to.is_some() => {
+                problems.push(unknown.to_string());
+                continue;
+            }
+            Err(_) if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                problems.push(format!(
+                    "--region '{}' is not a region name: use letters, digits, '_' or '-'",
+                    crate::escape::printable_snippet(input.as_bytes(), 40)
+                ));
+                continue;
+            }
+            Err(_) if allow_unknown => name,
+            Err(unknown) => {
+                problems.push(unknown.to_string());
+                continue;
             }
         };
         if !regions.contains(&region) {
@@ -81,5 +88,18 @@ mod tests {
         let odd = ["US EAST;1".to_string()];
         let err = resolve_regions(Provider::Aws, &odd, true).unwrap_err().0;
         assert!(err.contains("not a region name"), "{err}");
+    }
+
+    #[test]
+    fn azure_names_with_spaces_resolve_and_the_wrong_provider_is_named() {
+        let inputs = ["East US 2", "westeurope", "EUROPE_WEST"].map(String::from);
+        assert_eq!(
+            resolve_regions(Provider::Azure, &inputs, false).unwrap(),
+            ["US_EAST_2", "EUROPE_WEST"]
+        );
+        let aws = ["EU_WEST_1".to_string()];
+        let err = resolve_regions(Provider::Azure, &aws, true).unwrap_err().0;
+        assert!(err.contains("EU_WEST_1 is an AWS region"), "{err}");
+        assert!(err.contains("--provider aws"), "{err}");
     }
 }

@@ -272,7 +272,7 @@ fn waits_and_fleets_print_every_request_they_would_start_with() {
         &["wait", id, "5f1e2d3c4b5a69788796a5b4", "--for", "active"],
     );
     assert_eq!(wait.matches("--request GET").count(), 2);
-    assert!(wait.starts_with("# wait polls"), "{wait}");
+    assert!(wait.starts_with("# wait first finds"), "{wait}");
     let delete = dry_run(&emu, &["delete", id, "--wait"]);
     assert_eq!(delete.matches("--request DELETE").count(), 1);
     assert!(delete.contains("404"), "{delete}");

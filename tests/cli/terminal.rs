@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 /// Runs `atlas-ear ARGS` on a pseudo-terminal, typing `input`, and returns (exit code, output).
-fn on_terminal(
+pub(crate) fn on_terminal(
     emu: &Emulator,
     home: &tempfile::TempDir,
     args: &[&str],
@@ -65,7 +65,14 @@ fn delete_on_a_terminal_declined_sends_nothing() {
     let (code, text) = on_terminal(&emu, &home, &["delete", &id], "n\n");
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("cancelled"), "{text}");
-    assert!(api_requests(&emu).is_empty());
+    // The prompt showed region and status: one GET before it, and no DELETE.
+    assert!(text.contains("(AWS US_EAST_1, ACTIVE)"), "{text}");
+    let sent: Vec<String> = api_requests(&emu)
+        .iter()
+        .filter(|r| r.is_authenticated())
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(sent, ["GET"]);
     assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "ACTIVE");
 }
 
