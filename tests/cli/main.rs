@@ -33,6 +33,7 @@ mod output_formats;
 mod precedence;
 mod profiles;
 mod progress_terminal;
+mod project_resources;
 mod proxies;
 mod reliability_fault_matrix;
 mod reliability_properties;
