@@ -17,6 +17,7 @@ mod commands;
 mod config_show;
 mod declared_state;
 mod dry_run;
+mod emulator_exports;
 mod fleet;
 mod fleet_concurrency;
 mod help_and_manual;
