@@ -7,7 +7,7 @@
 //! [`EncryptionAtRest`], which holds only the fields named below, and the body itself is dropped,
 //! so no secret can reach an output, a trace of this layer, an error or `Debug`.
 
-use super::PlannedRequest;
+use super::request::PlannedRequest;
 use crate::errors::TransportError;
 use crate::escape::printable_snippet;
 use crate::http::{ApiClient, ApiResponse};
