@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The demo public API key (the digest username). Atlas public keys are 8 lower-case characters.
@@ -15,6 +16,10 @@ pub const DEMO_PRIVATE_KEY: &str = "8c1f3a52-6d4e-4b7a-9e20-5f3d1c7b9a64";
 pub const DEMO_CLIENT_ID: &str = "mdb_sa_id_65f1c2d3e4a5b6c7d8e9f0a1";
 /// The demo service-account client secret.
 pub const DEMO_CLIENT_SECRET: &str = "mdb_sa_sk_Xq7Lm2Vt9Rb4Nc8Kw3Hd6Jf1Pz5Gy0Ts";
+
+/// The project id the binary's seeding flags and `export` lines use unless told otherwise. Any
+/// 24-hex id works: projects come into being on first use.
+pub const DEMO_PROJECT_ID: &str = "0123456789abcdef01234567";
 
 /// Everything that shapes how the emulator answers. `Config::default()` is what tests want:
 /// an ephemeral loopback port, the demo keys and a demo service account.
@@ -46,6 +51,10 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
     /// Projects (by `groupId`) with a bucket of their own instead of `rate_limit`.
     pub project_rate_limits: BTreeMap<String, RateLimit>,
+    /// A JSON file that keeps endpoints, encryption configurations and clusters across restarts:
+    /// read at start if it exists (a file that cannot be read or is not a state file is an
+    /// error), written at start and atomically after every change. `None` keeps state in memory.
+    pub state_file: Option<PathBuf>,
 }
 
 /// The hash used by digest authentication.
@@ -89,6 +98,7 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(3600),
             rate_limit: None,
             project_rate_limits: BTreeMap::new(),
+            state_file: None,
         }
     }
 }
@@ -121,6 +131,7 @@ impl fmt::Debug for Config {
             .field("token_lifetime", &self.token_lifetime)
             .field("rate_limit", &self.rate_limit)
             .field("project_rate_limits", &self.project_rate_limits)
+            .field("state_file", &self.state_file)
             .finish()
     }
 }
