@@ -220,6 +220,10 @@ impl ApiClient {
                 self.trace(format_args!("{refused}"));
                 return TokenFailure::Final(refused.into());
             }
+            if let Some(rejected) = super::tls::certificate_rejected(&e) {
+                self.trace(format_args!("POST {url} -> certificate refused"));
+                return TokenFailure::Final(rejected.into());
+            }
             let what = self.describe_reqwest_error(&e);
             self.trace(format_args!("POST {url} -> {what}"));
             TokenFailure::network(NetworkError(format!("POST {url} failed: {what}")))

@@ -6,11 +6,13 @@
 //! digest challenge is known, so each call is one round trip.
 //!
 //! `digest_auth.rs` and `bearer.rs` are the two ways of proving who calls, `response.rs` reads
-//! and judges answers, `retry.rs` is the policy and its one loop, `trace.rs` the `-v` lines. This
-//! layer may use `auth/`, `settings/` and the floor.
+//! and judges answers, `retry.rs` is the policy and its one loop, `trace.rs` the `-v` lines,
+//! `tls.rs` the certificate verifier and refusals in words. This layer may use `auth/`,
+//! `settings/` and the floor.
 
 pub mod retry;
 pub mod throttle;
+pub mod tls;
 pub mod trace;
 
 mod bearer;
@@ -24,6 +26,7 @@ use crate::auth::challenge_cache::ChallengeCache;
 use crate::auth::challenge_slot::ChallengeSlot;
 use crate::errors::{NetworkError, TransportError};
 use crate::http::retry::{Attempt, Failure, RetryPolicy, parse_retry_after, retrying};
+use crate::settings::proxy::Route;
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -62,6 +65,8 @@ pub struct ApiClient {
     bearer: Option<bearer::BearerState>,
     /// When each project may be sent its next request (rate limits are per project).
     throttle: throttle::Throttle,
+    /// Direct or through a proxy, so a failure can say which.
+    route: Route,
 }
 
 impl ApiClient {
@@ -74,14 +79,29 @@ impl ApiClient {
                 ),
                 _ => None,
             };
+        let route = settings.route()?.clone();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
             .redirect(reqwest::redirect::Policy::none());
-        if !may_use_a_proxy(&settings.base_url) {
-            builder = builder.no_proxy();
+        // The proxy is decided in settings/proxy.rs, never by reqwest reading the environment.
+        builder = match &route {
+            Route::Proxy(proxy) => {
+                builder.proxy(reqwest::Proxy::all(proxy.expose()).map_err(|_| {
+                    TransportError(format!(
+                        "cannot use the proxy {} (from {})",
+                        proxy.shown(),
+                        proxy.variable
+                    ))
+                })?)
+            }
+            Route::Direct(_) => builder.no_proxy(),
+        };
+        let https = settings.base_url.scheme() == "https";
+        if https {
+            builder = builder.use_preconfigured_tls(tls::client_config(&settings.trust)?);
         }
         let http = builder
             .build()
@@ -99,8 +119,16 @@ impl ApiClient {
             handshake: tokio::sync::Mutex::new(()),
             bearer,
             throttle: throttle::Throttle::default(),
+            route,
         };
         client.trace(format_args!("{}", settings.auth_summary()?));
+        if https {
+            client.trace(format_args!("{}", settings.trust.describe()));
+        }
+        let host = settings.base_url.host_str().unwrap_or("");
+        if let Some(line) = client.route.describe(host) {
+            client.trace(format_args!("{line}"));
+        }
         Ok(client)
     }
 
@@ -245,6 +273,11 @@ impl ApiClient {
                     self.trace(format_args!("{refused}"));
                     return Err(refused.into());
                 }
+                // Not a NetworkError: the same certificate would come back on every retry.
+                if let Some(rejected) = tls::certificate_rejected(&e) {
+                    self.trace(format_args!("{method} {url} -> certificate refused"));
+                    return Err(rejected.into());
+                }
                 let what = self.describe_reqwest_error(&e);
                 self.trace(format_args!("{method} {url} -> {what}"));
                 return Err(NetworkError(format!("{method} {url} failed: {what}")).into());
@@ -297,9 +330,21 @@ impl ApiClient {
                 )
             }
         } else if e.is_connect() {
-            format!("cannot connect: {root}")
+            format!("cannot connect: {root}{}", self.through_proxy())
         } else {
-            format!("connection failed: {root}")
+            format!("connection failed: {root}{}", self.through_proxy())
+        }
+    }
+
+    /// ` (through the proxy http://********@host:port from HTTPS_PROXY)`, or nothing.
+    fn through_proxy(&self) -> String {
+        match &self.route {
+            Route::Proxy(proxy) => format!(
+                " (through the proxy {} from {})",
+                proxy.shown(),
+                proxy.variable
+            ),
+            Route::Direct(_) => String::new(),
         }
     }
 
@@ -313,46 +358,10 @@ impl ApiClient {
     }
 }
 
-/// Whether the proxy variables (`HTTPS_PROXY`, `ALL_PROXY`, ... which reqwest honours by
-/// default, with `NO_PROXY`) may apply to requests for `base_url`. Never for this machine, as
-/// curl does; and never for plain http, whose requests carry the client secret (HTTP Basic, in
-/// the token request) or digest answers in clear for any proxy to read. Every URL a client
-/// sends to is built from its base URL (the token endpoint too) and redirects are refused, so
-/// deciding here covers every request. https to another host keeps proxies: they only tunnel
-/// TLS they cannot read.
-fn may_use_a_proxy(base_url: &Url) -> bool {
-    base_url.scheme() == "https" && !crate::settings::is_loopback(base_url)
-}
-
 /// The `Retry-After` of an answer, in seconds as Atlas sends it.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn proxies_only_for_https_to_other_hosts() {
-        let allowed = |url: &str| may_use_a_proxy(&Url::parse(url).unwrap());
-        assert!(allowed("https://cloud.mongodb.com"));
-        assert!(allowed("https://10.0.0.1:8443/atlas"));
-        for url in [
-            "http://127.0.0.1:8080",
-            "http://127.8.9.10:1",
-            "http://localhost:1",
-            "http://LOCALHOST:1",
-            "http://[::1]:1",
-            "https://localhost:8443",
-            "https://127.0.0.1",
-            "https://[::1]",
-            "http://cloud.mongodb.com",
-        ] {
-            assert!(!allowed(url), "{url}");
-        }
-    }
 }

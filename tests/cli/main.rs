@@ -8,6 +8,7 @@ mod fault_helpers;
 #[cfg(unix)]
 mod pty;
 mod stand_in;
+mod tls_stand_in;
 
 mod api_errors;
 mod challenge_cache;
@@ -34,6 +35,7 @@ mod precedence;
 mod profiles;
 mod progress_terminal;
 mod proxies;
+mod proxy_tunnels;
 mod reliability_fault_matrix;
 mod reliability_properties;
 mod reliability_retries;
@@ -44,5 +46,6 @@ mod render_snapshots;
 mod service_accounts;
 mod targets;
 mod terminal;
+mod tls;
 mod traces;
 mod wait;
