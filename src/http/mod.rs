@@ -269,14 +269,8 @@ impl ApiClient {
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
-                if let Some(refused) = response::header_too_large(method, url, &e) {
-                    self.trace(format_args!("{refused}"));
-                    return Err(refused.into());
-                }
-                // Not a NetworkError: the same certificate would come back on every retry.
-                if let Some(rejected) = tls::certificate_rejected(&e) {
-                    self.trace(format_args!("{method} {url} -> certificate refused"));
-                    return Err(rejected.into());
+                if let Some(final_error) = self.final_failure(method, url, &e) {
+                    return Err(final_error);
                 }
                 let what = self.describe_reqwest_error(&e);
                 self.trace(format_args!("{method} {url} -> {what}"));
@@ -306,6 +300,42 @@ impl ApiClient {
             headers,
             body: bytes,
         })
+    }
+
+    /// A failed exchange that no retry can change, as its own error (not a `NetworkError`, so
+    /// the retry loop gives up at once): an oversized header, a refused certificate (the same
+    /// one comes back every time), or a proxy that refused its login.
+    fn final_failure(
+        &self,
+        method: &Method,
+        url: &Url,
+        e: &reqwest::Error,
+    ) -> Option<anyhow::Error> {
+        if let Some(refused) = response::header_too_large(method, url, e) {
+            self.trace(format_args!("{refused}"));
+            return Some(refused.into());
+        }
+        if let Some(rejected) = tls::certificate_rejected(e) {
+            self.trace(format_args!("{method} {url} -> certificate refused"));
+            return Some(rejected.into());
+        }
+        if let Route::Proxy(proxy) = &self.route
+            && proxy_refused_login(e)
+        {
+            self.trace(format_args!(
+                "{method} {url} -> the proxy refused its login"
+            ));
+            return Some(
+                TransportError(format!(
+                    "{method} {url} failed: the proxy {} (from {}) answered 407 Proxy Authentication Required\nhint: check the user and password in {} (written http://USER:PASSWORD@HOST:PORT, with special characters percent-encoded)",
+                    proxy.shown(),
+                    proxy.variable,
+                    proxy.variable
+                ))
+                .into(),
+            );
+        }
+        None
     }
 
     /// Names what went wrong on the wire in words a user can act on, including which timeout.
@@ -356,6 +386,34 @@ impl ApiClient {
     fn tracer(&self) -> crate::http::trace::Tracer {
         crate::http::trace::Tracer::new(self.verbose)
     }
+}
+
+/// Whether the proxy answered CONNECT with 407. hyper-util does not export its tunnel error
+/// type, so its message (`tunnel error: proxy authorization required`) is the only sign.
+fn proxy_refused_login(e: &reqwest::Error) -> bool {
+    error_links(e)
+        .iter()
+        .any(|link| link.to_string().ends_with("proxy authorization required"))
+}
+
+/// Every error in a chain, looking into the payload of each `io::Error` too: its `source()`
+/// skips the payload, and the HTTP stack nests one `io::Error` in another.
+fn error_links<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut links = Vec::new();
+    let mut link: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = link {
+        links.push(current);
+        link = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
+                None => std::error::Error::source(io),
+            },
+            None => current.source(),
+        };
+    }
+    links
 }
 
 /// The `Retry-After` of an answer, in seconds as Atlas sends it.

@@ -71,23 +71,11 @@ pub fn certificate_rejected(error: &reqwest::Error) -> Option<CertificateRejecte
     })
 }
 
-/// rustls's error in the chain: as a source, or as the payload of an `io::Error` (whose
-/// `source()` skips its payload, and whose payload can be another `io::Error`).
+/// rustls's error anywhere in the chain.
 fn rustls_error_in<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    let mut link: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = link {
-        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        link = match current.downcast_ref::<std::io::Error>() {
-            Some(io) => match io.get_ref() {
-                Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
-                None => std::error::Error::source(io),
-            },
-            None => current.source(),
-        };
-    }
-    None
+    super::error_links(error)
+        .into_iter()
+        .find_map(|link| link.downcast_ref::<rustls::Error>())
 }
 
 /// Why a certificate was refused, for a person.
