@@ -11,6 +11,7 @@
 pub mod credentials;
 pub mod desired;
 pub mod jq;
+pub mod no_proxy;
 pub mod paths;
 pub mod plan;
 pub mod presentation;
@@ -422,14 +423,21 @@ mod tests {
             ("HOME", dir.to_str().unwrap()),
             ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1"),
             ("MONGODB_ATLAS_PRIVATE_API_KEY", "env-private-sentinel"),
+            (
+                "HTTPS_PROXY",
+                "http://proxy-user-sentinel:proxy-pass-sentinel@proxy:3128",
+            ),
         ]);
         let settings = Settings::resolve_in(&parsed.cli.global, &env, parsed.typed_flags).unwrap();
         let printed = format!("{settings:?} {env:?}");
         let _ = std::fs::remove_dir_all(&dir);
+        assert!(printed.contains("http://********@proxy:3128"), "{printed}");
         for secret in [
             "profile-private-sentinel",
             "flag-secret-sentinel",
             "env-private-sentinel",
+            "proxy-user-sentinel",
+            "proxy-pass-sentinel",
         ] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }

@@ -2,7 +2,7 @@
 //!
 //! For an `https://` target: `https_proxy`, else `HTTPS_PROXY`, else `all_proxy`, else
 //! `ALL_PROXY` (curl reads the lowercase name first); `no_proxy`, else `NO_PROXY`, lists hosts
-//! that go direct. Two rules come before all of that: a target on this machine never goes
+//! that go direct (`no_proxy.rs` matches them). Two rules come before all of that: a target on this machine never goes
 //! through a proxy (curl does the same), and neither does plain http, whose digest answers and
 //! client secret a proxy could read (plain http is only allowed to this machine anyway, so
 //! `http_proxy` never applies). Every request of a run goes to its base URL's host (redirects
@@ -15,10 +15,10 @@ use crate::cli::environment::{ALL_PROXY_VARS, HTTPS_PROXY_VARS, NO_PROXY_VARS};
 use crate::errors::UsageError;
 use crate::escape::printable_snippet;
 use crate::secret::{MASK, Secret};
+use crate::settings::no_proxy;
 use crate::settings::sources::Env;
 use reqwest::Url;
 use std::fmt;
-use std::net::IpAddr;
 
 /// curl's port for a proxy URL that names none.
 const DEFAULT_HTTP_PROXY_PORT: u16 = 1080;
@@ -98,7 +98,7 @@ pub fn route(env: &Env, target: &Url) -> Result<Route, UsageError> {
         return Ok(Route::Direct(Direct::NoProxySet));
     };
     if let Some((name, list)) = first_set(env, NO_PROXY_VARS)?
-        && excluded(&list, target)
+        && no_proxy::excluded(&list, target)
     {
         return Ok(Route::Direct(Direct::Excluded(name)));
     }
@@ -200,105 +200,6 @@ fn masked_text(value: &str) -> String {
         None => value.to_string(),
     };
     printable_snippet(masked.as_bytes(), 120)
-}
-
-/// Whether the `no_proxy` list names the target, by curl's rules: entries are separated by
-/// commas or blanks; `*` matches every host; a name matches itself and every host under it
-/// (`example.com` and `.example.com` both match `api.example.com`, not `badexample.com`),
-/// ignoring case and a trailing dot; an IP address matches itself, and `10.0.0.0/8` style
-/// entries match their range. Beyond curl, an entry with a port (`host:8443`, `[::1]:443`)
-/// matches only that port, as Go tools such as the Atlas CLI read it.
-pub fn excluded(list: &str, target: &Url) -> bool {
-    let Some(host) = target.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let port = target.port_or_known_default();
-    list.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|entry| !entry.is_empty())
-        .any(|entry| entry_matches(entry, host, port))
-}
-
-fn entry_matches(entry: &str, host: &str, port: Option<u16>) -> bool {
-    if entry == "*" {
-        return true;
-    }
-    let (pattern, wanted_port) = split_port(entry);
-    if wanted_port.is_some() && wanted_port != port {
-        return false;
-    }
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return ip_matches(pattern, ip);
-    }
-    let pattern = pattern.trim_end_matches('.').trim_start_matches('.');
-    let host = host.trim_end_matches('.');
-    if pattern.is_empty() || pattern.len() > host.len() {
-        return false;
-    }
-    let tail = &host[host.len() - pattern.len()..];
-    tail.eq_ignore_ascii_case(pattern)
-        && (host.len() == pattern.len() || host.as_bytes()[host.len() - pattern.len() - 1] == b'.')
-}
-
-/// `host:port`, `[v6]:port` or `[v6]` into the pattern and its port. A bare IPv6 address (more
-/// than one colon) has no port.
-fn split_port(entry: &str) -> (&str, Option<u16>) {
-    if let Some(rest) = entry.strip_prefix('[') {
-        return match rest.split_once(']') {
-            Some((address, tail)) => (address, tail.strip_prefix(':').and_then(|p| p.parse().ok())),
-            None => (rest, None),
-        };
-    }
-    match entry.rsplit_once(':') {
-        Some((pattern, port)) if !pattern.contains(':') => match port.parse() {
-            Ok(port) => (pattern, Some(port)),
-            Err(_) => (entry, None),
-        },
-        _ => (entry, None),
-    }
-}
-
-/// An address or `address/bits` entry against an IP host.
-fn ip_matches(pattern: &str, ip: IpAddr) -> bool {
-    let (address, bits) = match pattern.split_once('/') {
-        Some((address, bits)) => match bits.parse::<u32>() {
-            Ok(bits) => (address, Some(bits)),
-            Err(_) => return false,
-        },
-        None => (pattern, None),
-    };
-    let Ok(network) = address.parse::<IpAddr>() else {
-        return false;
-    };
-    match (ip, network) {
-        (IpAddr::V4(ip), IpAddr::V4(net)) => {
-            prefix_equal(&ip.octets(), &net.octets(), bits.unwrap_or(32))
-        }
-        (IpAddr::V6(ip), IpAddr::V6(net)) => {
-            prefix_equal(&ip.octets(), &net.octets(), bits.unwrap_or(128))
-        }
-        _ => false,
-    }
-}
-
-/// Whether the first `bits` bits of two addresses agree (a prefix longer than the address never
-/// matches).
-fn prefix_equal(a: &[u8], b: &[u8], bits: u32) -> bool {
-    let Ok(bits) = usize::try_from(bits) else {
-        return false;
-    };
-    if bits > a.len() * 8 {
-        return false;
-    }
-    let (whole, rest) = (bits / 8, bits % 8);
-    if a[..whole] != b[..whole] {
-        return false;
-    }
-    if rest == 0 {
-        return true;
-    }
-    let mask = 0xffu8 << (8 - rest);
-    (a[whole] & mask) == (b[whole] & mask)
 }
 
 #[cfg(test)]
@@ -412,65 +313,6 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(!error.contains("pw-sentinel"), "{error}");
-    }
-
-    #[test]
-    fn no_proxy_follows_curls_host_rules() {
-        let target = url("https://api.example.com");
-        for list in [
-            "example.com",
-            ".example.com",
-            "EXAMPLE.COM.",
-            "other.org, example.com",
-            "other.org example.com",
-            "*",
-            "api.example.com",
-        ] {
-            assert!(excluded(list, &target), "{list}");
-        }
-        for list in [
-            "badexample.com",
-            "ample.com",
-            "other.org",
-            "",
-            "api.example.com.au",
-        ] {
-            assert!(!excluded(list, &target), "{list}");
-        }
-        assert!(excluded("example.com", &url("https://example.com.")));
-    }
-
-    #[test]
-    fn no_proxy_entries_with_a_port_match_only_that_port() {
-        assert!(excluded("example.com:443", &url("https://api.example.com")));
-        assert!(!excluded(
-            "example.com:8443",
-            &url("https://api.example.com")
-        ));
-        assert!(excluded(
-            "example.com:8443",
-            &url("https://api.example.com:8443")
-        ));
-        assert!(excluded("[2001:db8::1]:443", &url("https://[2001:db8::1]")));
-        assert!(!excluded(
-            "[2001:db8::1]:444",
-            &url("https://[2001:db8::1]")
-        ));
-    }
-
-    #[test]
-    fn no_proxy_matches_addresses_and_ranges() {
-        let v4 = url("https://10.1.2.3:8443");
-        assert!(excluded("10.1.2.3", &v4));
-        assert!(excluded("10.0.0.0/8", &v4));
-        assert!(excluded("10.1.2.0/23", &v4));
-        assert!(!excluded("10.1.4.0/24", &v4));
-        assert!(!excluded("10.0.0.0/40", &v4));
-        assert!(!excluded("10.1.2", &v4), "no partial addresses");
-        let v6 = url("https://[2001:db8::1]");
-        assert!(excluded("2001:db8::/32", &v6));
-        assert!(!excluded("2001:db9::/32", &v6));
-        assert!(!excluded("10.0.0.0/8", &v6));
     }
 
     #[test]
