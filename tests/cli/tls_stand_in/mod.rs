@@ -6,8 +6,8 @@
 #![allow(dead_code)]
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
-    date_time_ymd,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose, date_time_ymd,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -52,9 +52,14 @@ impl TestCa {
         path
     }
 
-    /// A server certificate for `names`, signed by this CA and valid from 1975 to 4096.
+    /// A server certificate for `names`, signed by this CA, valid from the start of last year to
+    /// the start of the next (731 days: macOS accepts no more than 825 for a server certificate).
     pub fn server(&self, names: &[&str]) -> ServerIdentity {
-        self.server_with(names, |_| {})
+        let year = this_year();
+        self.server_with(names, |params| {
+            params.not_before = date_time_ymd(year - 1, 1, 1);
+            params.not_after = date_time_ymd(year + 1, 1, 1);
+        })
     }
 
     /// A server certificate for `names` that expired on 2001-01-01.
@@ -84,6 +89,7 @@ impl TestCa {
         params
             .distinguished_name
             .push(DnType::CommonName, "atlas-ear test server");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         adjust(&mut params);
         let cert = params.signed_by(&key, &self.issuer).expect("signed");
         ServerIdentity {
@@ -91,6 +97,16 @@ impl TestCa {
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         }
     }
+}
+
+/// The current year by the system clock, give or take a day around New Year (which the
+/// validity above allows for).
+fn this_year() -> i32 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    1970 + i32::try_from(seconds / 31_556_952).expect("a plausible year")
 }
 
 /// A TLS server on 127.0.0.1 that forwards each connection's plaintext to `backend`.
