@@ -84,10 +84,12 @@ fn network_rows(settings: &Settings) -> Vec<Row> {
             proxy.note = Some(format!("{name} lists the API host: requests go direct"));
             proxy.source = Some(Source::Env(name));
         }
-        Ok(Route::Direct(Direct::NeverProxied)) => {
-            proxy.note = Some("never used for this machine or plain http".into());
+        Ok(Route::Direct(Direct::NeverProxied(Some(name)))) => {
+            proxy.note = Some(format!(
+                "{name} is not used for this machine or plain http: requests go direct"
+            ));
         }
-        Ok(Route::Direct(Direct::NoProxySet)) => {}
+        Ok(Route::Direct(Direct::NeverProxied(None) | Direct::NoProxySet)) => {}
         Err(e) => proxy.note = Some(e.0),
     }
     vec![ca_cert, proxy]

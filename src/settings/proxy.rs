@@ -34,8 +34,9 @@ pub enum Route {
 /// Why no proxy is used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Direct {
-    /// The base URL is on this machine, or plain http.
-    NeverProxied,
+    /// The base URL is on this machine, or plain http; with the proxy variable that is set
+    /// (and ignored), if any.
+    NeverProxied(Option<&'static str>),
     /// No proxy variable is set.
     NoProxySet,
     /// `no_proxy` / `NO_PROXY` (the name that was read) lists the host.
@@ -90,7 +91,12 @@ impl Route {
 /// The route to `target` under the proxy variables of `env`.
 pub fn route(env: &Env, target: &Url) -> Result<Route, UsageError> {
     if !may_use_a_proxy(target) {
-        return Ok(Route::Direct(Direct::NeverProxied));
+        let ignored = [HTTPS_PROXY_VARS, ALL_PROXY_VARS]
+            .into_iter()
+            .find_map(|names| first_set(env, names).ok().flatten());
+        return Ok(Route::Direct(Direct::NeverProxied(
+            ignored.map(|(variable, _)| variable),
+        )));
     }
     let Some((variable, value)) =
         first_set(env, HTTPS_PROXY_VARS)?.or(first_set(env, ALL_PROXY_VARS)?)
@@ -262,7 +268,7 @@ mod tests {
         );
         assert_eq!(
             route_for("https://localhost:8443", &pairs),
-            Route::Direct(Direct::NeverProxied)
+            Route::Direct(Direct::NeverProxied(Some("https_proxy")))
         );
     }
 
