@@ -118,7 +118,14 @@ impl Trust {
 
 impl TrustStore {
     fn from_env(env: &Env) -> Result<TrustStore, UsageError> {
-        let file = env.text(SSL_CERT_FILE)?.map(PathBuf::from);
+        // OpenSSL reads an empty SSL_CERT_FILE as a file named "", and so does the system
+        // verifier's loader on Linux, which would then quietly trust no system root at all:
+        // kept as an empty path, refused when the roots are loaded.
+        let file = if env.is_set_but_empty(SSL_CERT_FILE) {
+            Some(PathBuf::new())
+        } else {
+            env.text(SSL_CERT_FILE)?.map(PathBuf::from)
+        };
         let dirs: Vec<PathBuf> = match env.text(SSL_CERT_DIR)? {
             Some(list) => std::env::split_paths(&list)
                 .filter(|p| !p.as_os_str().is_empty())
@@ -142,6 +149,11 @@ impl TrustStore {
         };
         let mut roots = Vec::new();
         if let Some(file) = file {
+            if file.as_os_str().is_empty() {
+                return Err(UsageError(format!(
+                    "{SSL_CERT_FILE} is set but empty: name a PEM bundle of trusted roots, or unset it to use the operating system's trust store"
+                )));
+            }
             roots.extend(read_pem_roots(file, SSL_CERT_FILE)?);
         }
         let mut from_dirs = 0;
@@ -235,8 +247,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_empty_ssl_cert_file_is_refused_rather_than_trusting_nothing() {
+        let env = Env::from_pairs([("SSL_CERT_FILE", "")]);
+        let trust = Trust::resolve(None, &env).unwrap();
+        let error = trust.store.load_variables().unwrap_err().0;
+        assert!(
+            error.starts_with("SSL_CERT_FILE is set but empty"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn without_the_variables_the_system_store_is_used() {
-        let env = Env::from_pairs([("SSL_CERT_FILE", ""), ("HOME", "/h")]);
+        let env = Env::from_pairs([("SSL_CERT_DIR", ""), ("HOME", "/h")]);
         let trust = Trust::resolve(None, &env).unwrap();
         assert_eq!(trust.store, TrustStore::System);
         assert!(trust.extra.is_none());

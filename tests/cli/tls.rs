@@ -255,6 +255,15 @@ fn an_unreadable_ssl_cert_file_names_the_variable() {
         "{}",
         out.stderr
     );
+    // Empty is not "unset": it would otherwise leave no system root trusted at all.
+    let out = run(scene.command().env("SSL_CERT_FILE", "").arg("list"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: SSL_CERT_FILE is set but empty: name a PEM bundle"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(scene.front.connections(), 0);
 }
 
