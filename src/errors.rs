@@ -266,6 +266,29 @@ impl fmt::Display for NetworkError {
 
 impl std::error::Error for NetworkError {}
 
+/// The server's TLS certificate was refused. Exit 6 like any failure to reach the API, but
+/// never retried: the same certificate comes back on every attempt.
+#[derive(Debug)]
+pub struct CertificateRejected {
+    /// The host whose certificate it was.
+    pub host: String,
+    /// Why, in words ("it is signed by an unknown issuer").
+    pub reason: String,
+}
+
+impl fmt::Display for CertificateRejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the TLS certificate of {} was refused: {}\nhint: on a network that inspects TLS with its own root certificate, trust that root: set SSL_CERT_FILE to a PEM bundle that holds it, or pass --ca-cert FILE (MONGODB_ATLAS_CA_CERT)",
+            printable_snippet(self.host.as_bytes(), 255),
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for CertificateRejected {}
+
 /// A failure that already carries its exit code (waits and interruptions use it).
 #[derive(Debug)]
 pub struct ExitWith {
@@ -301,7 +324,10 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
                 _ => exit::SERVER,
             };
         }
-        if cause.is::<TransportError>() || cause.is::<NetworkError>() {
+        if cause.is::<TransportError>()
+            || cause.is::<NetworkError>()
+            || cause.is::<CertificateRejected>()
+        {
             return exit::SERVER;
         }
     }

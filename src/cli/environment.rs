@@ -25,6 +25,15 @@ pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
 pub const COLUMNS: &str = "COLUMNS";
 /// This tool's own: hints are a convention of this tool, not of the Atlas CLI.
 pub const NO_HINTS: &str = "ATLAS_EAR_NO_HINTS";
+pub const CA_CERT: &str = "MONGODB_ATLAS_CA_CERT";
+/// OpenSSL's names, read by curl and most tools: roots that replace the system store.
+pub const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
+pub const SSL_CERT_DIR: &str = "SSL_CERT_DIR";
+/// The proxy variables in the order curl reads them (lowercase first). `http_proxy` is left
+/// out: it applies only to plain-http targets, which are never proxied.
+pub const HTTPS_PROXY_VARS: &[&str] = &["https_proxy", "HTTPS_PROXY"];
+pub const ALL_PROXY_VARS: &[&str] = &["all_proxy", "ALL_PROXY"];
+pub const NO_PROXY_VARS: &[&str] = &["no_proxy", "NO_PROXY"];
 
 /// Where two names set the same thing, the first one named wins (the Atlas CLI's spelling).
 pub const PUBLIC_KEY_VARS: &[&str] = &[PUBLIC_API_KEY, PUBLIC_KEY];
@@ -64,6 +73,26 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: PROFILE,
         meaning: "Atlas CLI profile to read (--profile)",
+    },
+    Variable {
+        name: CA_CERT,
+        meaning: "extra trusted root certificate, a PEM file (--ca-cert)",
+    },
+    Variable {
+        name: SSL_CERT_FILE,
+        meaning: "PEM bundle of trusted roots, instead of the system's",
+    },
+    Variable {
+        name: SSL_CERT_DIR,
+        meaning: "directories of trusted roots, instead of the system's",
+    },
+    Variable {
+        name: "HTTPS_PROXY",
+        meaning: "proxy for https (also https_proxy, ALL_PROXY)",
+    },
+    Variable {
+        name: "NO_PROXY",
+        meaning: "hosts that bypass the proxy (also no_proxy)",
     },
     Variable {
         name: NO_COLOR,

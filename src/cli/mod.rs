@@ -125,6 +125,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = defaults::REQUEST_TIMEOUT, value_name = "DURATION")]
     pub request_timeout: String,
 
+    /// Also trust the root certificate(s) in this PEM file, for a network that inspects TLS
+    /// with its own root [env: MONGODB_ATLAS_CA_CERT]. Added to the system store (or to
+    /// SSL_CERT_FILE/SSL_CERT_DIR when set); nothing turns verification off.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_cert: Option<std::path::PathBuf>,
+
     /// Do not read or write the digest challenge cache, so this run pays its own handshake (one
     /// extra round trip).
     #[arg(long, global = true)]

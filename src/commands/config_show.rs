@@ -6,6 +6,7 @@
 //! `output/config.rs` prints the rows.
 
 use crate::secret::MASK;
+use crate::settings::proxy::{Direct, Route};
 use crate::settings::sources::{Source, Sourced, strongest};
 use crate::settings::{Credentials, Settings};
 
@@ -62,7 +63,36 @@ pub fn rows(settings: &Settings) -> Vec<Row> {
     rows.push(auth_row(settings));
     rows.extend(credential_rows(settings));
     rows.extend(flag_only_rows(settings));
+    rows.extend(network_rows(settings));
     rows
+}
+
+/// The extra root certificate and the route to the API host (a proxy's credentials masked).
+fn network_rows(settings: &Settings) -> Vec<Row> {
+    let ca_cert = Row::from_part(
+        "ca_cert",
+        settings.trust.extra.as_ref().map(|e| &e.path),
+        |path| path.display().to_string(),
+    );
+    let mut proxy = Row::new("proxy", None, None);
+    match settings.route() {
+        Ok(Route::Proxy(url)) => {
+            proxy.value = Some(url.shown().to_string());
+            proxy.source = Some(Source::Env(url.variable));
+        }
+        Ok(Route::Direct(Direct::Excluded(name))) => {
+            proxy.note = Some(format!("{name} lists the API host: requests go direct"));
+            proxy.source = Some(Source::Env(name));
+        }
+        Ok(Route::Direct(Direct::NeverProxied(Some(name)))) => {
+            proxy.note = Some(format!(
+                "{name} is not used for this machine or plain http: requests go direct"
+            ));
+        }
+        Ok(Route::Direct(Direct::NeverProxied(None) | Direct::NoProxySet)) => {}
+        Err(e) => proxy.note = Some(e.0),
+    }
+    vec![ca_cert, proxy]
 }
 
 fn profile_row(settings: &Settings) -> Row {

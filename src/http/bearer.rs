@@ -217,9 +217,8 @@ impl ApiClient {
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials");
         let mut response = request.send().await.map_err(|e| {
-            if let Some(refused) = super::response::header_too_large(&Method::POST, url, &e) {
-                self.trace(format_args!("{refused}"));
-                return TokenFailure::Final(refused.into());
+            if let Some(final_error) = self.final_failure(&Method::POST, url, &e) {
+                return TokenFailure::Final(final_error);
             }
             let what = self.describe_reqwest_error(&e);
             self.trace(format_args!("POST {url} -> {what}"));

@@ -6,11 +6,13 @@
 //! digest challenge is known, so each call is one round trip.
 //!
 //! `digest_auth.rs` and `bearer.rs` are the two ways of proving who calls, `response.rs` reads
-//! and judges answers, `retry.rs` is the policy and its one loop, `trace.rs` the `-v` lines. This
-//! layer may use `auth/`, `settings/` and the floor.
+//! and judges answers, `retry.rs` is the policy and its one loop, `trace.rs` the `-v` lines,
+//! `tls.rs` the certificate verifier and refusals in words. This layer may use `auth/`,
+//! `settings/` and the floor.
 
 pub mod retry;
 pub mod throttle;
+pub mod tls;
 pub mod trace;
 
 mod bearer;
@@ -24,6 +26,7 @@ use crate::auth::challenge_cache::ChallengeCache;
 use crate::auth::challenge_slot::ChallengeSlot;
 use crate::errors::{NetworkError, TransportError};
 use crate::http::retry::{Attempt, Failure, RetryPolicy, parse_retry_after, retrying};
+use crate::settings::proxy::Route;
 use crate::settings::{Credentials, Settings};
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -62,6 +65,8 @@ pub struct ApiClient {
     bearer: Option<bearer::BearerState>,
     /// When each project may be sent its next request (rate limits are per project).
     throttle: throttle::Throttle,
+    /// Direct or through a proxy, so a failure can say which.
+    route: Route,
 }
 
 impl ApiClient {
@@ -74,14 +79,29 @@ impl ApiClient {
                 ),
                 _ => None,
             };
+        let route = settings.route()?.clone();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(settings.request_timeout)
             // A redirect would re-send credentials somewhere the user did not name.
             .redirect(reqwest::redirect::Policy::none());
-        if !may_use_a_proxy(&settings.base_url) {
-            builder = builder.no_proxy();
+        // The proxy is decided in settings/proxy.rs, never by reqwest reading the environment.
+        builder = match &route {
+            Route::Proxy(proxy) => {
+                builder.proxy(reqwest::Proxy::all(proxy.expose()).map_err(|_| {
+                    TransportError(format!(
+                        "cannot use the proxy {} (from {})",
+                        proxy.shown(),
+                        proxy.variable
+                    ))
+                })?)
+            }
+            Route::Direct(_) => builder.no_proxy(),
+        };
+        let https = settings.base_url.scheme() == "https";
+        if https {
+            builder = builder.use_preconfigured_tls(tls::client_config(&settings.trust)?);
         }
         let http = builder
             .build()
@@ -99,8 +119,16 @@ impl ApiClient {
             handshake: tokio::sync::Mutex::new(()),
             bearer,
             throttle: throttle::Throttle::default(),
+            route,
         };
         client.trace(format_args!("{}", settings.auth_summary()?));
+        if https {
+            client.trace(format_args!("{}", settings.trust.describe()));
+        }
+        let host = settings.base_url.host_str().unwrap_or("");
+        if let Some(line) = client.route.describe(host) {
+            client.trace(format_args!("{line}"));
+        }
         Ok(client)
     }
 
@@ -260,9 +288,8 @@ impl ApiClient {
         let mut response = match result {
             Ok(r) => r,
             Err(e) => {
-                if let Some(refused) = response::header_too_large(method, url, &e) {
-                    self.trace(format_args!("{refused}"));
-                    return Err(refused.into());
+                if let Some(final_error) = self.final_failure(method, url, &e) {
+                    return Err(final_error);
                 }
                 let what = self.describe_reqwest_error(&e);
                 self.trace(format_args!("{method} {url} -> {what}"));
@@ -294,6 +321,42 @@ impl ApiClient {
         })
     }
 
+    /// A failed exchange that no retry can change, as its own error (not a `NetworkError`, so
+    /// the retry loop gives up at once): an oversized header, a refused certificate (the same
+    /// one comes back every time), or a proxy that refused its login.
+    fn final_failure(
+        &self,
+        method: &Method,
+        url: &Url,
+        e: &reqwest::Error,
+    ) -> Option<anyhow::Error> {
+        if let Some(refused) = response::header_too_large(method, url, e) {
+            self.trace(format_args!("{refused}"));
+            return Some(refused.into());
+        }
+        if let Some(rejected) = tls::certificate_rejected(e) {
+            self.trace(format_args!("{method} {url} -> certificate refused"));
+            return Some(rejected.into());
+        }
+        if let Route::Proxy(proxy) = &self.route
+            && proxy_refused_login(e)
+        {
+            self.trace(format_args!(
+                "{method} {url} -> the proxy refused its login"
+            ));
+            return Some(
+                TransportError(format!(
+                    "{method} {url} failed: the proxy {} (from {}) answered 407 Proxy Authentication Required\nhint: check the user and password in {} (written http://USER:PASSWORD@HOST:PORT, with special characters percent-encoded)",
+                    proxy.shown(),
+                    proxy.variable,
+                    proxy.variable
+                ))
+                .into(),
+            );
+        }
+        None
+    }
+
     /// Names what went wrong on the wire in words a user can act on, including which timeout.
     fn describe_reqwest_error(&self, e: &reqwest::Error) -> String {
         use std::error::Error as _;
@@ -316,9 +379,21 @@ impl ApiClient {
                 )
             }
         } else if e.is_connect() {
-            format!("cannot connect: {root}")
+            format!("cannot connect: {root}{}", self.through_proxy())
         } else {
-            format!("connection failed: {root}")
+            format!("connection failed: {root}{}", self.through_proxy())
+        }
+    }
+
+    /// ` (through the proxy http://********@host:port from HTTPS_PROXY)`, or nothing.
+    fn through_proxy(&self) -> String {
+        match &self.route {
+            Route::Proxy(proxy) => format!(
+                " (through the proxy {} from {})",
+                proxy.shown(),
+                proxy.variable
+            ),
+            Route::Direct(_) => String::new(),
         }
     }
 
@@ -337,15 +412,32 @@ fn media_type(api_version: &str) -> String {
     format!("application/vnd.atlas.{api_version}+json")
 }
 
-/// Whether the proxy variables (`HTTPS_PROXY`, `ALL_PROXY`, ... which reqwest honours by
-/// default, with `NO_PROXY`) may apply to requests for `base_url`. Never for this machine, as
-/// curl does; and never for plain http, whose requests carry the client secret (HTTP Basic, in
-/// the token request) or digest answers in clear for any proxy to read. Every URL a client
-/// sends to is built from its base URL (the token endpoint too) and redirects are refused, so
-/// deciding here covers every request. https to another host keeps proxies: they only tunnel
-/// TLS they cannot read.
-fn may_use_a_proxy(base_url: &Url) -> bool {
-    base_url.scheme() == "https" && !crate::settings::is_loopback(base_url)
+/// Whether the proxy answered CONNECT with 407. hyper-util does not export its tunnel error
+/// type, so its message (`tunnel error: proxy authorization required`) is the only sign.
+fn proxy_refused_login(e: &reqwest::Error) -> bool {
+    error_links(e)
+        .iter()
+        .any(|link| link.to_string().ends_with("proxy authorization required"))
+}
+
+/// Every error in a chain, looking into the payload of each `io::Error` too: its `source()`
+/// skips the payload, and the HTTP stack nests one `io::Error` in another.
+fn error_links<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut links = Vec::new();
+    let mut link: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = link {
+        links.push(current);
+        link = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
+                None => std::error::Error::source(io),
+            },
+            None => current.source(),
+        };
+    }
+    links
 }
 
 /// The `Retry-After` of an answer, in seconds as Atlas sends it.
@@ -354,29 +446,4 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn proxies_only_for_https_to_other_hosts() {
-        let allowed = |url: &str| may_use_a_proxy(&Url::parse(url).unwrap());
-        assert!(allowed("https://cloud.mongodb.com"));
-        assert!(allowed("https://10.0.0.1:8443/atlas"));
-        for url in [
-            "http://127.0.0.1:8080",
-            "http://127.8.9.10:1",
-            "http://localhost:1",
-            "http://LOCALHOST:1",
-            "http://[::1]:1",
-            "https://localhost:8443",
-            "https://127.0.0.1",
-            "https://[::1]",
-            "http://cloud.mongodb.com",
-        ] {
-            assert!(!allowed(url), "{url}");
-        }
-    }
 }

@@ -11,13 +11,16 @@
 pub mod credentials;
 pub mod desired;
 pub mod jq;
+pub mod no_proxy;
 pub mod paths;
 pub mod plan;
 pub mod presentation;
 pub mod profile;
 pub mod providers;
+pub mod proxy;
 pub mod region_list;
 pub mod sources;
+pub mod trust;
 
 pub use credentials::Credentials;
 pub use desired::DesiredState;
@@ -83,7 +86,12 @@ pub struct Settings {
     /// Directory of the digest challenge cache shared with later runs; `None` with `--no-cache`
     /// or when no cache directory is known.
     pub challenge_cache_dir: Option<PathBuf>,
+    /// Trusted roots: the system's or SSL_CERT_FILE/DIR's, and `--ca-cert`'s (already read).
+    pub trust: trust::Trust,
     pub provenance: Provenance,
+    /// Direct or through a proxy; a proxy variable that cannot be read is reported only when
+    /// the HTTP client is built, like missing credentials.
+    route: Result<proxy::Route, UsageError>,
     project_id: Result<String, UsageError>,
     credentials: Result<credentials::Chosen, UsageError>,
 }
@@ -120,6 +128,8 @@ impl Settings {
                 .and_then(|p| p.sourced(ProfileKey::ProjectId)),
         )?;
         let parts = CredentialParts::gather(args, env, profile.as_ref())?;
+        let trust = trust::Trust::resolve(args.ca_cert.as_deref(), env)?;
+        let route = proxy::route(env, &base_url.value);
         Ok(Settings {
             base_url: base_url.value,
             api_version: args.api_version.clone(),
@@ -133,6 +143,8 @@ impl Settings {
             request_timeout: parse_duration(&args.request_timeout, "--request-timeout")?,
             token_cache_dir: paths::token_cache_dir(env),
             challenge_cache_dir: paths::challenge_cache_dir(env, args.no_cache),
+            trust,
+            route,
             project_id: resolve_project_id(project_id.as_ref()),
             credentials: parts.choose(profile.as_ref()),
             provenance: Provenance {
@@ -176,6 +188,11 @@ impl Settings {
             Ok(c) => Ok(&c.credentials),
             Err(e) => Err(UsageError(e.0.clone())),
         }
+    }
+
+    /// How requests reach the API host: direct, or through which proxy.
+    pub fn route(&self) -> Result<&proxy::Route, UsageError> {
+        self.route.as_ref().map_err(|e| UsageError(e.0.clone()))
     }
 
     /// One line saying which credential kind is used and where it came from (never a secret).
@@ -440,14 +457,21 @@ mod tests {
             ("HOME", dir.to_str().unwrap()),
             ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1"),
             ("MONGODB_ATLAS_PRIVATE_API_KEY", "env-private-sentinel"),
+            (
+                "HTTPS_PROXY",
+                "http://proxy-user-sentinel:proxy-pass-sentinel@proxy:3128",
+            ),
         ]);
         let settings = Settings::resolve_in(&parsed.cli.global, &env, parsed.typed_flags).unwrap();
         let printed = format!("{settings:?} {env:?}");
         let _ = std::fs::remove_dir_all(&dir);
+        assert!(printed.contains("http://********@proxy:3128"), "{printed}");
         for secret in [
             "profile-private-sentinel",
             "flag-secret-sentinel",
             "env-private-sentinel",
+            "proxy-user-sentinel",
+            "proxy-pass-sentinel",
         ] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }

@@ -145,6 +145,13 @@ impl Env {
         }
     }
 
+    /// Whether the variable is set to the empty string (which [`Env::text`] reports as unset).
+    pub fn is_set_but_empty(&self, name: &str) -> bool {
+        self.vars
+            .get(std::ffi::OsStr::new(name))
+            .is_some_and(|value| value.is_empty())
+    }
+
     /// The variable as a path, when set, non-empty and absolute (the XDG rule for its base
     /// directory variables, applied to HOME too).
     pub fn absolute_path(&self, name: &str) -> Option<PathBuf> {

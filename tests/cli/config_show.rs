@@ -5,7 +5,7 @@ use crate::common;
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use common::*;
 
-const SETTINGS: [&str; 14] = [
+const SETTINGS: [&str; 16] = [
     "profile",
     "base_url",
     "project_id",
@@ -20,6 +20,8 @@ const SETTINGS: [&str; 14] = [
     "output",
     "retries",
     "request_timeout",
+    "ca_cert",
+    "proxy",
 ];
 
 fn write_profile(home: &tempfile::TempDir, body: &str) -> std::path::PathBuf {

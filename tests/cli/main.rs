@@ -8,6 +8,7 @@ mod fault_helpers;
 #[cfg(unix)]
 mod pty;
 mod stand_in;
+mod tls_stand_in;
 
 mod api_errors;
 mod challenge_cache;
@@ -41,6 +42,7 @@ mod providers;
 mod project_resources;
 mod proxies;
 mod region_names;
+mod proxy_tunnels;
 mod reliability_fault_matrix;
 mod reliability_properties;
 mod reliability_retries;
@@ -53,6 +55,7 @@ mod tables_that_fit;
 mod targeting;
 mod targets;
 mod terminal;
+mod tls;
 mod traces;
 mod wait;
 mod watch;

@@ -76,3 +76,21 @@ fn loopback_targets_never_go_through_a_proxy() {
     list_with_service_account(&emu, &proxy, &PROXY_VARIABLES);
     assert_eq!(proxy.connections(), 0, "the proxy must never be asked");
 }
+
+#[test]
+fn config_show_says_a_proxy_variable_is_not_used_for_this_machine() {
+    let emu = emulator();
+    let proxy = stand_in_proxy();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home)
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["config", "show", "-o", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["proxy"]["value"], serde_json::Value::Null);
+    assert_eq!(
+        doc["proxy"]["note"],
+        "HTTPS_PROXY is not used for this machine or plain http: requests go direct"
+    );
+    assert_eq!(proxy.connections(), 0);
+}
