@@ -7,6 +7,7 @@
 //! every endpoint is reported.
 
 use crate::api::{self, RawEndpoint, Scope};
+use crate::commands::approval::make_steps_runnable;
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
@@ -75,6 +76,9 @@ pub async fn run(
         progress,
     )
     .await;
+    if !interrupted {
+        make_steps_runnable(&client, project_id, settings.provider, &mut outcomes).await;
+    }
     let shape = Shape::for_targets(outcomes.len(), false, plan.goal == WaitGoal::Deleted);
     Ok(Done::Report(Report {
         outcomes,
