@@ -9,9 +9,13 @@
 
 use crate::api::encryption::{EncryptionAtRest, get_encryption};
 use crate::commands::outcome::Outcome;
+use crate::commands::progress::ProgressSink;
 use crate::escape::printable_snippet;
 use crate::http::ApiClient;
 use crate::regions::Provider;
+
+/// The Azure CLI command that approves a private endpoint connection on a Key Vault.
+pub const AZ_APPROVE: &str = "az keyvault private-endpoint-connection approve";
 
 /// What the Key Vault approval needs from the project's `azureKeyVault` configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,7 +120,7 @@ pub fn approve_command(lookup: &VaultLookup, connection_name: Option<&str>) -> (
             value: vault.subscription_id.as_deref(),
         },
     ];
-    let mut command = String::from("az keyvault private-endpoint-connection approve");
+    let mut command = String::from(AZ_APPROVE);
     let mut missing = Vec::new();
     for slot in &slots {
         let usable = slot.value.filter(|v| !v.trim().is_empty());
@@ -206,9 +210,52 @@ pub fn connection_name(outcome: &Outcome) -> Option<&str> {
         .as_str()
 }
 
-/// Whether an outcome awaits approval on Azure and has a next step to make precise.
+/// Whether an outcome awaits approval and has a next step that is not yet the command.
 pub fn awaits_approval(outcome: &Outcome) -> bool {
-    outcome.status() == Some("PENDING_ACCEPTANCE") && outcome.next_step.is_some()
+    outcome.status() == Some("PENDING_ACCEPTANCE")
+        && outcome
+            .next_step
+            .as_deref()
+            .is_some_and(|step| !step.contains(AZ_APPROVE))
+}
+
+/// What `wait --for active` says while it keeps waiting through PENDING_ACCEPTANCE: the command
+/// that approves each Azure endpoint, as soon as it is seen awaiting approval, from one read of
+/// the configuration for the whole wait. Approving is what ends such a wait.
+#[derive(Default)]
+pub struct Announcements {
+    lookup: Option<VaultLookup>,
+}
+
+impl Announcements {
+    /// Announces the step of every outcome among `pending` that awaits approval and has not
+    /// been given the command yet.
+    pub async fn announce(
+        &mut self,
+        client: &ApiClient,
+        project_id: &str,
+        outcomes: &mut [Outcome],
+        pending: &[usize],
+        progress: &mut dyn ProgressSink,
+    ) {
+        for &index in pending {
+            let Some(outcome) = outcomes.get_mut(index) else {
+                continue;
+            };
+            if !awaits_approval(outcome) {
+                continue;
+            }
+            if self.lookup.is_none() {
+                self.lookup = Some(read_vault(client, project_id).await);
+            }
+            let Some(lookup) = &self.lookup else {
+                continue;
+            };
+            let step = azure_step(lookup, connection_name(outcome));
+            progress.note(&format!("{}: {step}", outcome.label()));
+            outcome.next_step = Some(step);
+        }
+    }
 }
 
 /// The short words for a configuration that could not be read, from the error's chain.

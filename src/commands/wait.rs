@@ -7,7 +7,7 @@
 //! every endpoint is reported.
 
 use crate::api::{self, RawEndpoint, Scope};
-use crate::commands::approval::make_steps_runnable;
+use crate::commands::approval::{Announcements, make_steps_runnable};
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
@@ -122,6 +122,7 @@ pub async fn wait_until(
         slots: pending.clone(),
         pending,
         progress,
+        approvals: Announcements::default(),
     };
     let started = Instant::now();
     let first = if poll_at_once {
@@ -193,6 +194,7 @@ struct Polling<'a, 'p> {
     slots: Vec<usize>,
     pending: Vec<usize>,
     progress: &'p mut dyn ProgressSink,
+    approvals: Announcements,
 }
 
 impl Polling<'_, '_> {
@@ -246,6 +248,18 @@ impl Polling<'_, '_> {
                 ) {
                     self.pending.retain(|&i| i != index);
                 }
+            }
+            if self.goal == WaitGoal::Active && self.scope.provider == Provider::Azure {
+                let (client, project_id) = (self.scope.client, self.scope.project_id);
+                self.approvals
+                    .announce(
+                        client,
+                        project_id,
+                        outcomes,
+                        &self.pending,
+                        &mut *self.progress,
+                    )
+                    .await;
             }
             next_poll = Instant::now() + next_delay(timing);
         }
@@ -383,7 +397,10 @@ fn apply_poll(
         if goal == WaitGoal::Active && status == "PENDING_ACCEPTANCE" && outcome.next_step.is_none()
         {
             let step = approval_step(provider, outcome);
-            progress.note(&format!("{}: {step}", outcome.label()));
+            // On Azure the wait announces the `az` command after the round instead.
+            if provider == Provider::Aws {
+                progress.note(&format!("{}: {step}", outcome.label()));
+            }
             outcome.next_step = Some(step);
         }
         progress.status(slot, &status);

@@ -202,3 +202,46 @@ fn apply_and_status_give_the_command_too() {
     }
     assert_eq!(config_reads(&emu), 1, "status reads the configuration once");
 }
+
+#[test]
+fn wait_for_active_gives_the_command_while_it_keeps_waiting() {
+    let emu = quick();
+    configure(&emu, PROJECT, true);
+    let id = emu.seed_endpoint(PROJECT, "AZURE", "US_CENTRAL", "PENDING_ACCEPTANCE");
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "wait",
+        &id,
+        "--provider",
+        "azure",
+        "--for",
+        "active",
+        "--interval",
+        "50ms",
+        "--timeout",
+        "2s",
+    ]));
+    assert_eq!(
+        out.code, 7,
+        "still awaiting approval at the timeout: {}",
+        out.stderr
+    );
+    let name = connection_name(&emu, "AZURE");
+    let command = format!("{FULL_COMMAND}{name}{SUBSCRIPTION}");
+    let said_while_waiting = out
+        .stderr
+        .find(&format!("US_CENTRAL {id}: approve"))
+        .unwrap_or_else(|| panic!("no announcement: {}", out.stderr));
+    let timed_out = out
+        .stderr
+        .find("timed out")
+        .expect("the timeout is reported");
+    assert!(said_while_waiting < timed_out, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches(&command).count(),
+        2,
+        "announced once while waiting, repeated in the report: {}",
+        out.stderr
+    );
+    assert_eq!(config_reads(&emu), 1, "one read for the whole wait");
+}
