@@ -240,6 +240,19 @@ impl EndpointStore {
             .clone()
     }
 
+    /// Every endpoint as of `now`, for the state file (regions set to fail are not kept).
+    pub fn snapshot(&mut self, now: Instant, settle: Duration) -> Vec<Endpoint> {
+        self.refresh(now, settle);
+        self.endpoints.clone()
+    }
+
+    pub fn restore(endpoints: Vec<Endpoint>) -> EndpointStore {
+        EndpointStore {
+            endpoints,
+            failing_regions: HashMap::new(),
+        }
+    }
+
     fn insert(&mut self, group_id: &str, provider: &str, region: &str, stage: Stage) -> &Endpoint {
         let id = loop {
             let candidate = new_object_id();
