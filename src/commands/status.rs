@@ -73,7 +73,7 @@ async fn read_project(
     });
     let clusters = list_clusters(client, project_id)
         .map_err(|e| e.context(format!("reading the clusters of project {project_id}")));
-    let lists = futures_util::future::try_join_all(providers.iter().map(|&provider| {
+    let lists = futures_util::future::join_all(providers.iter().map(|&provider| {
         api::list_endpoints(client, project_id, provider).map_err(move |e| {
             e.context(format!(
                 "reading the {} endpoints of project {project_id}",
@@ -81,20 +81,44 @@ async fn read_project(
             ))
         })
     }));
-    let (config, clusters, lists) = tokio::try_join!(config, clusters, lists)?;
+    let (config, clusters, lists) = tokio::join!(config, clusters, lists);
+    let (config, clusters) = (config?, clusters?);
     let vault = VaultLookup::Found(VaultDetails::of(&config));
-    let providers = providers
-        .iter()
-        .zip(&lists)
-        .map(|(&provider, listed)| {
-            let used = clusters_by_region(&clusters, provider);
-            assess(provider, config.settings(provider), listed, used, &vault)
-        })
-        .collect();
+    let mut read = Vec::new();
+    for (&provider, listed) in providers.iter().zip(lists) {
+        let setup = config.settings(provider);
+        let (listed, list_error) = match listed {
+            Ok(listed) => (listed, None),
+            Err(error) if !setup.enabled && refused_as_unused(&error) => {
+                let why = crate::commands::approval::unreadable_because(&error);
+                let empty = EndpointList {
+                    results: Vec::new(),
+                    total_count: None,
+                };
+                (empty, Some(why))
+            }
+            Err(error) => return Err(error),
+        };
+        let used = clusters_by_region(&clusters, provider);
+        let mut status = assess(provider, setup, &listed, used, &vault);
+        status.list_error = list_error;
+        read.push(status);
+    }
+    let providers = read;
     Ok(ProjectStatus {
         project_id: project_id.to_string(),
         providers,
     })
+}
+
+/// Whether a failed endpoint list is Atlas refusing to list a provider the project does not use
+/// (a 4xx other than 401 and 429). How Atlas answers such a list is not documented, and a
+/// project with keys on one provider must still get the status of that one.
+fn refused_as_unused(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .find_map(|c| c.downcast_ref::<crate::errors::ApiError>())
+        .is_some_and(|api| (400..500).contains(&api.status) && ![401, 429].contains(&api.status))
 }
 
 /// One region where a cluster of the project has nodes on a provider.
@@ -134,6 +158,9 @@ pub struct ProviderStatus {
     /// Every region a cluster uses on this provider, sorted.
     pub coverage: Vec<Coverage>,
     pub approvals: Vec<Approval>,
+    /// Why the endpoints could not be listed, for a provider without customer-key encryption
+    /// (shown as having none).
+    pub list_error: Option<String>,
 }
 
 /// One project.
@@ -266,6 +293,7 @@ pub fn assess(
         endpoints,
         coverage,
         approvals,
+        list_error: None,
     }
 }
 

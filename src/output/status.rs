@@ -111,6 +111,14 @@ pub fn print_status(
     }
     for project in &report.projects {
         for provider in &project.providers {
+            if let Some(why) = &provider.list_error {
+                writeln!(
+                    err,
+                    "note: {} {}: the endpoints could not be listed ({why}); customer-key encryption is not enabled for this provider, so it is shown with none",
+                    project.project_id,
+                    provider.provider.as_api_str(),
+                )?;
+            }
             for approval in &provider.approvals {
                 writeln!(
                     err,
@@ -331,6 +339,7 @@ fn provider_document(provider: &ProviderStatus) -> Value {
         "encryptionEnabled": provider.setup.enabled,
         "requirePrivateNetworking": provider.setup.require_private_networking,
         "endpoints": provider.endpoints,
+        "listError": provider.list_error,
         "coverage": coverage,
         "approvals": approvals,
     })

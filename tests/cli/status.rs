@@ -324,3 +324,55 @@ fn bad_input_is_refused_before_any_request() {
     );
     assert!(api_requests(&emu).is_empty());
 }
+
+#[test]
+fn a_provider_without_keys_whose_list_is_refused_is_shown_empty_but_one_with_keys_fails() {
+    let refuse_lists = |emu: &Emulator| {
+        emu.inject(Fault {
+            route: Route::List,
+            kind: FaultKind::Status {
+                status: 400,
+                retry_after: None,
+            },
+            count: 2,
+        })
+    };
+    let emu = emulator();
+    emu.seed_cluster(PROJECT, "orders", &[("AWS", "US_EAST_1")])
+        .unwrap();
+    refuse_lists(&emu);
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args(["status", "--exit-code", "-o", "json"]));
+    assert_eq!(out.code, 0, "no keys, nothing to list: {}", out.stderr);
+    let doc = json(&out.stdout);
+    for provider in doc["projects"][0]["providers"].as_array().unwrap() {
+        assert_eq!(provider["encryptionEnabled"], false);
+        assert_eq!(provider["endpoints"], json!([]));
+        assert!(
+            provider["listError"].as_str().unwrap().contains("HTTP 400"),
+            "{provider}"
+        );
+    }
+    assert!(
+        out.stderr.contains(&format!(
+            "note: {PROJECT} AZURE: the endpoints could not be listed"
+        )),
+        "{}",
+        out.stderr
+    );
+
+    configure(&emu, PROJECT, true);
+    refuse_lists(&emu);
+    let out = run(atlas(&emu, &home).args(["status", "-o", "json"]));
+    assert_eq!(
+        out.code, 5,
+        "a provider with keys must be listed: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("endpoints of project"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
