@@ -71,6 +71,15 @@ Examples:
   atlas-ear wait \"$ENDPOINT_ID\" --for deleted --interval 30s",
     ),
     (
+        "status",
+        "\
+Examples:
+  atlas-ear status
+  atlas-ear status -f atlas-ear.toml --provider azure -o json --jq '.findings[].message'
+  # CI: fail the job when a region used by a cluster has no ACTIVE endpoint
+  atlas-ear status --exit-code -o plain",
+    ),
+    (
         "regions",
         "\
 Examples:

@@ -198,6 +198,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create private endpoints in one or more regions (Atlas answers INITIATING; they settle later).
+    ///
+    /// An Azure endpoint left awaiting approval (PENDING_ACCEPTANCE) is reported on stderr with
+    /// the `az keyvault private-endpoint-connection approve` command that approves it, built
+    /// from the project's azureKeyVault configuration (one extra GET, only then).
     Create(CreateArgs),
     /// List the project's private endpoints for the provider (every page).
     List(ListArgs),
@@ -206,11 +210,31 @@ pub enum Command {
     /// Request deletion of private endpoints (each moves to DELETING, then disappears).
     Delete(DeleteArgs),
     /// Wait until existing endpoints are settled, active or deleted.
+    ///
+    /// An Azure endpoint left awaiting approval (PENDING_ACCEPTANCE) is reported on stderr with
+    /// the `az keyvault private-endpoint-connection approve` command that approves it, built
+    /// from the project's azureKeyVault configuration (one extra GET, only then).
     Wait(WaitArgs),
     /// Show what `apply` would change to reach the declared regions (reads only).
     Plan(PlanArgs),
     /// Create, replace and (with --prune) delete endpoints until the declared regions exist.
+    ///
+    /// An Azure endpoint left awaiting approval (PENDING_ACCEPTANCE) is reported on stderr with
+    /// the `az keyvault private-endpoint-connection approve` command that approves it, built
+    /// from the project's azureKeyVault configuration (one extra GET, only then).
     Apply(ApplyArgs),
+    /// Show each provider's encryption-at-rest setup and whether every region the project's
+    /// clusters use has an ACTIVE private endpoint.
+    ///
+    /// Per project and provider: customer-key encryption, private networking, the endpoints by
+    /// region, and coverage: each region where a cluster has nodes, and whether it has an ACTIVE
+    /// endpoint. While private networking is required, a region without one is a finding: Atlas
+    /// refuses new nodes there. An Azure endpoint awaiting approval is shown with the `az`
+    /// command that approves it, on stderr.
+    ///
+    /// Both providers are shown unless --provider names one. -q prints the regions clusters use
+    /// without an ACTIVE endpoint, one per line, for `create --region`.
+    Status(StatusArgs),
     /// Print the regions the provider accepts.
     Regions,
     /// Inspect the configuration: `config show`.
@@ -349,6 +373,26 @@ pub struct StateArgs {
     /// Projects worked on at the same time [default: 8].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallel: Option<u16>,
+
+    /// Also declare every region the project's clusters have nodes in, for each provider
+    /// declared (one clusters list per project): once private networking is required, Atlas
+    /// adds nodes only in regions with an ACTIVE endpoint.
+    #[arg(long)]
+    pub cover_clusters: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show the projects of this desired-state file instead of --project-id (every provider,
+    /// or the one --provider names).
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+
+    /// Exit 10 when a region used by a cluster has no ACTIVE endpoint while private networking
+    /// is required (a finding), for pipelines. An Azure endpoint awaiting approval is shown
+    /// with the `az` command that approves it, on stderr.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 //! flight are allowed to finish so that every endpoint created is printed.
 
 use crate::api::{self, EndpointList, RawEndpoint, Scope};
+use crate::commands::approval::make_steps_runnable;
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{failed_problem, failure_reason};
@@ -68,6 +69,9 @@ pub async fn run(
             progress,
         )
         .await;
+    }
+    if !interrupted {
+        make_steps_runnable(&client, project_id, settings.provider, &mut outcomes).await;
     }
     let shape = Shape::for_targets(outcomes.len(), true, false);
     Ok(Done::Report(Report {

@@ -7,6 +7,7 @@
 //! then the region is created; none means create. An endpoint in a region the declaration does
 //! not name is deleted with `--prune`, and otherwise listed as not managed and kept.
 
+use crate::api::clusters::{clusters_by_region, list_clusters, list_clusters_page_request};
 use crate::api::{self, EndpointList, PlannedRequest, Scope};
 use crate::commands::{Done, dry_run};
 use crate::http::ApiClient;
@@ -15,9 +16,21 @@ use crate::settings::{DesiredState, DiffPlan, Settings};
 use anyhow::{Context, Result};
 use futures_util::{StreamExt, stream};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// `--dry-run` of `plan` and `apply`: what comes after the lists.
 pub const PLAN_NOTE: &str = "plan lists the endpoints of each project and provider declared (every page, as `list` reads\nthem) and sends nothing else.";
+/// `--cover-clusters` adds one clusters list per project, before the endpoint lists.
+pub const CLUSTERS_NOTE: &str = "--cover-clusters: the clusters list of each project comes first (every page); each region its\nclusters use on a declared provider is declared too.";
+
+/// The `--dry-run` note: `note`, after the clusters note with `--cover-clusters`.
+pub fn read_note(note: &str, cover_clusters: bool) -> String {
+    if cover_clusters {
+        format!("{CLUSTERS_NOTE}\n{note}")
+    } else {
+        note.to_string()
+    }
+}
 
 /// What `apply` does for one region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +92,9 @@ pub struct Change {
     pub action: Action,
     /// The endpoint there now, as the list showed it.
     pub endpoint: Option<Map<String, Value>>,
+    /// With `--cover-clusters`, for a region declared only because these clusters have nodes
+    /// there (sorted); empty otherwise.
+    pub from_clusters: Vec<String>,
 }
 
 impl Change {
@@ -146,6 +162,7 @@ pub fn compare(
         region: region.to_string(),
         action,
         endpoint: endpoint.cloned(),
+        from_clusters: Vec::new(),
     };
     let mut changes = Vec::new();
     for region in declared {
@@ -212,17 +229,60 @@ pub fn list_requests(state: &DesiredState) -> Vec<PlannedRequest> {
         .collect()
 }
 
+/// With `--cover-clusters`, the clusters list of every project too (its first page).
+pub fn read_requests(state: &DesiredState, cover_clusters: bool) -> Vec<PlannedRequest> {
+    let mut requests = Vec::new();
+    if cover_clusters {
+        requests.extend(
+            state
+                .projects
+                .iter()
+                .map(|p| list_clusters_page_request(&p.id, 1)),
+        );
+    }
+    requests.extend(list_requests(state));
+    requests
+}
+
+/// The declared regions followed by those the clusters use and the declaration does not name
+/// (sorted), each of these with its clusters.
+pub fn with_cluster_regions(
+    declared: &[String],
+    used: BTreeMap<String, Vec<String>>,
+) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
+    let added: BTreeMap<String, Vec<String>> = used
+        .into_iter()
+        .filter(|(region, _)| !declared.contains(region))
+        .collect();
+    let mut regions = declared.to_vec();
+    regions.extend(added.keys().cloned());
+    (regions, added)
+}
+
 /// Lists every project and provider declared, `parallel` projects at a time, and compares.
+/// With `cover_clusters`, each project's clusters list comes first, and every region its
+/// clusters use on a declared provider is declared too.
 pub async fn read_and_compare(
     client: &ApiClient,
     state: &DesiredState,
     prune: bool,
     parallel: usize,
+    cover_clusters: bool,
 ) -> Result<Diff> {
     let per_project = stream::iter(&state.projects)
         .map(|project| async move {
             let mut changes = Vec::new();
+            let clusters = if cover_clusters {
+                list_clusters(client, &project.id)
+                    .await
+                    .with_context(|| format!("reading the clusters of project {}", project.id))?
+            } else {
+                Vec::new()
+            };
             for (provider, declared) in project.providers() {
+                let (declared, added) =
+                    with_cluster_regions(declared, clusters_by_region(&clusters, provider));
+                let declared = declared.as_slice();
                 let scope = Scope {
                     client,
                     project_id: &project.id,
@@ -237,7 +297,13 @@ pub async fn read_and_compare(
                             project.id
                         )
                     })?;
-                changes.extend(compare(&project.id, provider, declared, &listed, prune));
+                let mut compared = compare(&project.id, provider, declared, &listed, prune);
+                for change in &mut compared {
+                    if let Some(names) = added.get(&change.region) {
+                        change.from_clusters = names.clone();
+                    }
+                }
+                changes.extend(compared);
             }
             Ok::<_, anyhow::Error>(changes)
         })
@@ -254,10 +320,19 @@ pub async fn read_and_compare(
 /// `atlas-ear plan`.
 pub async fn run(settings: &Settings, plan: &DiffPlan) -> Result<Done> {
     if settings.dry_run {
-        return Ok(dry_run(list_requests(&plan.state), Some(PLAN_NOTE)));
+        let requests = read_requests(&plan.state, plan.cover_clusters);
+        let note = read_note(PLAN_NOTE, plan.cover_clusters);
+        return Ok(dry_run(requests, Some(&note)));
     }
     let client = ApiClient::new(settings)?;
-    let diff = read_and_compare(&client, &plan.state, plan.prune, plan.parallel).await?;
+    let diff = read_and_compare(
+        &client,
+        &plan.state,
+        plan.prune,
+        plan.parallel,
+        plan.cover_clusters,
+    )
+    .await?;
     Ok(Done::Plan {
         diff,
         exit_code: plan.exit_code,

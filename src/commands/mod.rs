@@ -6,6 +6,7 @@
 //! `api/`, `http/`, `settings/` and the floor, never `output/` or `cli/`.
 
 pub mod apply;
+pub mod approval;
 pub mod config_show;
 pub mod create;
 pub mod declared;
@@ -13,6 +14,7 @@ pub mod delete;
 pub mod outcome;
 pub mod progress;
 pub mod prompt;
+pub mod status;
 pub mod status_rules;
 pub mod targets;
 pub mod unknown_outcome;
@@ -65,6 +67,8 @@ pub enum Done {
     },
     /// `apply`: what became of every region of the plan.
     Applied(apply::ApplyReport),
+    /// `status`: each project's setup and coverage, and whether a finding is an error.
+    Status(status::StatusReport),
     /// `--dry-run`: the requests the command would send, and what to say before them.
     DryRun {
         requests: Vec<PlannedRequest>,
@@ -89,6 +93,7 @@ pub async fn execute(
         Plan::Wait(wait) => wait_targets::run(settings, wait, progress).await,
         Plan::Diff(diff) => declared::run(settings, diff).await,
         Plan::Apply(apply) => apply::run(settings, apply, progress).await,
+        Plan::Status(status) => status::run(settings, status).await,
     }
 }
 

@@ -8,6 +8,7 @@
 //! every endpoint is reported.
 
 use crate::api::{self, RawEndpoint, Scope};
+use crate::commands::approval::Announcements;
 use crate::commands::outcome::{Outcome, Problem, Reason, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
@@ -71,6 +72,7 @@ pub async fn wait_until(
         slots: pending.clone(),
         pending,
         progress,
+        approvals: Announcements::default(),
     };
     let started = Instant::now();
     let first = if poll_at_once {
@@ -148,6 +150,7 @@ struct Polling<'a, 'p> {
     slots: Vec<usize>,
     pending: Vec<usize>,
     progress: &'p mut dyn ProgressSink,
+    approvals: Announcements,
 }
 
 impl Polling<'_, '_> {
@@ -203,6 +206,18 @@ impl Polling<'_, '_> {
                 ) {
                     self.pending.retain(|&i| i != index);
                 }
+            }
+            if self.goal == WaitGoal::Active && self.scope.provider == Provider::Azure {
+                let (client, project_id) = (self.scope.client, self.scope.project_id);
+                self.approvals
+                    .announce(
+                        client,
+                        project_id,
+                        outcomes,
+                        &self.pending,
+                        &mut *self.progress,
+                    )
+                    .await;
             }
             next_poll = Instant::now() + next_delay(timing);
         }
@@ -291,7 +306,10 @@ fn apply_poll(
         if goal == WaitGoal::Active && status == "PENDING_ACCEPTANCE" && outcome.next_step.is_none()
         {
             let step = approval_step(provider, outcome);
-            progress.note(&format!("{}: {step}", outcome.label()));
+            // On Azure the wait announces the `az` command after the round instead.
+            if provider == Provider::Aws {
+                progress.note(&format!("{}: {step}", outcome.label()));
+            }
             outcome.next_step = Some(step);
         }
         progress.status(slot, &status);

@@ -4,6 +4,7 @@
 //! a time.
 
 use crate::api::{self, PlannedRequest, Scope};
+use crate::commands::approval::make_steps_runnable;
 use crate::commands::outcome::{Outcome, Problem, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, conclude_one, goal_words, judge};
@@ -56,6 +57,13 @@ pub async fn run(
         progress,
     )
     .await;
+    if !interrupted {
+        let azure = placed
+            .iter_mut()
+            .filter(|(provider, _)| *provider == Provider::Azure)
+            .map(|(_, outcome)| outcome);
+        make_steps_runnable(&client, project_id, Provider::Azure, azure).await;
+    }
     let outcomes: Vec<Outcome> = placed.into_iter().map(|(_, o)| o).collect();
     let deleted = plan.goal == WaitGoal::Deleted;
     let shape = match plan.targets {

@@ -16,6 +16,7 @@ pub mod quiet_ctrl_c;
 pub mod render;
 pub mod report;
 pub mod state;
+pub mod status;
 pub mod table;
 pub mod text;
 pub mod watch;
@@ -99,8 +100,48 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
             Ok(())
         }
         Done::Applied(report) => print_applied(settings, &report),
+        Done::Status(report) => print_status(settings, &report),
     }?;
     Ok(io::stdout().flush()?)
+}
+
+/// `status`: the report on stdout, approval steps on stderr, then with `--exit-code` exit 10
+/// when there is a finding (each one is named in the message).
+fn print_status(settings: &Settings, report: &crate::commands::status::StatusReport) -> Result<()> {
+    let mut out = io::stdout().lock();
+    status::print_status(
+        &mut out,
+        &mut io::stderr(),
+        report,
+        settings.output,
+        &settings.presentation,
+    )?;
+    out.flush()?;
+    let findings = report.findings();
+    if !report.exit_code || findings.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f.project_id,
+                f.provider.as_api_str(),
+                crate::escape::printable(&f.region)
+            )
+        })
+        .collect();
+    Err(crate::errors::ExitWith {
+        code: crate::errors::exit::UNCOVERED,
+        message: Some(format!(
+            "{} region{} used by clusters without an ACTIVE private endpoint: {}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            named.join(", ")
+        )),
+    }
+    .into())
 }
 
 /// `apply`: the report on stdout, notes and errors on stderr, then the verdict.

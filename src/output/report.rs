@@ -78,7 +78,7 @@ pub fn print(
             writeln!(err, "{line}")?;
         }
     }
-    print_remarks(out, err, outcomes, shape, for_people)
+    print_remarks(err, outcomes, shape)
 }
 
 fn table_style(presentation: &Presentation) -> TableStyle {
@@ -111,22 +111,12 @@ fn print_one_json(
     }
 }
 
-/// Next steps (on stdout under a table), notes, and with several targets each one's error.
-fn print_remarks(
-    out: &mut impl Write,
-    err: &mut impl Write,
-    outcomes: &[Outcome],
-    shape: Shape,
-    for_people: bool,
-) -> anyhow::Result<()> {
+/// Next steps, notes, and with several targets each one's error.
+fn print_remarks(err: &mut impl Write, outcomes: &[Outcome], shape: Shape) -> anyhow::Result<()> {
     for o in outcomes {
+        // A next step is said to the person, never mixed into the result: stderr in every mode.
         if let Some(step) = &o.next_step {
-            let line = format!("next step for {}: {step}", o.label());
-            if for_people {
-                writeln!(out, "{line}")?;
-            } else {
-                writeln!(err, "{line}")?;
-            }
+            writeln!(err, "next step for {}: {step}", o.label())?;
         }
         for note in &o.notes {
             writeln!(err, "note: {}: {note}", o.target.name())?;

@@ -63,6 +63,12 @@ fn detail(change: &Change) -> (String, Option<String>) {
         Action::AwaitDeletion => (format!("{status}, then create"), None),
         _ => (status, None),
     };
+    let what = if change.from_clusters.is_empty() {
+        what
+    } else {
+        let names: Vec<String> = change.from_clusters.iter().map(|n| printable(n)).collect();
+        format!("{what} (from clusters: {})", names.join(", "))
+    };
     let head = format!("{:<14} {id:<24} {what}", printable(&change.region))
         .trim_end()
         .to_string();
@@ -113,7 +119,7 @@ pub fn plan_document(diff: &Diff) -> Value {
         .changes
         .iter()
         .map(|c| {
-            json!({
+            let mut change = json!({
                 "project": c.project_id,
                 "provider": c.provider.as_api_str(),
                 "region": c.region,
@@ -121,7 +127,12 @@ pub fn plan_document(diff: &Diff) -> Value {
                 "endpointId": c.endpoint_field("id"),
                 "status": c.endpoint_field("status"),
                 "errorMessage": c.endpoint_field("errorMessage"),
-            })
+            });
+            // Only regions that --cover-clusters added carry it, so other plans read as before.
+            if !c.from_clusters.is_empty() {
+                change["fromClusters"] = json!(c.from_clusters);
+            }
+            change
         })
         .collect();
     let s = diff.summary();

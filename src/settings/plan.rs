@@ -5,7 +5,7 @@
 use crate::cli::defaults::{PARALLEL, STATE_FILE, WAIT_INTERVAL, WAIT_TIMEOUT};
 use crate::cli::{
     ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, ListArgs, PlanArgs,
-    StateArgs, WaitArgs, WaitTiming,
+    StateArgs, StatusArgs, WaitArgs, WaitTiming,
 };
 use crate::errors::UsageError;
 use crate::regions::Provider;
@@ -32,7 +32,21 @@ pub enum Plan {
     Diff(DiffPlan),
     /// `apply`: make the declared state true.
     Apply(ApplyPlan),
+    /// `status`: the encryption-at-rest setup and cluster coverage of some projects.
+    Status(StatusPlan),
     ConfigShow,
+}
+
+/// `status`: which projects and providers to show, and how to end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusPlan {
+    pub project_ids: Vec<String>,
+    /// Both providers, or the one `--provider` names when it is typed.
+    pub providers: Vec<Provider>,
+    /// `--exit-code`: exit 10 when there is a finding.
+    pub exit_code: bool,
+    /// Projects read at the same time.
+    pub parallel: usize,
 }
 
 /// `plan`: what to compare, and how to end.
@@ -43,6 +57,8 @@ pub struct DiffPlan {
     /// `--exit-code`: exit 9 when something would change.
     pub exit_code: bool,
     pub parallel: usize,
+    /// `--cover-clusters`: add the regions the project's clusters use to those declared.
+    pub cover_clusters: bool,
 }
 
 /// `apply`: the declared state and how to carry it out.
@@ -55,6 +71,8 @@ pub struct ApplyPlan {
     /// Wait until every managed endpoint is settled, with this timing (`None` with `--no-wait`).
     pub wait: Option<Timing>,
     pub parallel: usize,
+    /// `--cover-clusters`: add the regions the project's clusters use to those declared.
+    pub cover_clusters: bool,
 }
 
 /// `create`: one endpoint per region, in the order given, duplicates removed.
@@ -153,6 +171,7 @@ impl Plan {
             Command::Wait(args) => Plan::Wait(wait_plan(args, settings)?),
             Command::Plan(args) => Plan::Diff(diff_plan(args, settings)?),
             Command::Apply(args) => Plan::Apply(apply_plan(args, settings)?),
+            Command::Status(args) => Plan::Status(status_plan(args, settings)?),
             Command::Config(ConfigCommand::Show) => {
                 if settings.presentation.quiet {
                     return Err(UsageError(
@@ -253,6 +272,7 @@ fn diff_plan(args: &PlanArgs, settings: &Settings) -> Result<DiffPlan, UsageErro
         prune: args.state.prune,
         exit_code: args.exit_code,
         parallel: parallel(&args.state),
+        cover_clusters: args.state.cover_clusters,
     })
 }
 
@@ -264,6 +284,36 @@ fn apply_plan(args: &ApplyArgs, settings: &Settings) -> Result<ApplyPlan, UsageE
         confirmed: args.yes,
         wait: (!args.no_wait).then_some(timing),
         parallel: parallel(&args.state),
+        cover_clusters: args.state.cover_clusters,
+    })
+}
+
+/// `status`: the projects of `-f FILE`, else the one of `--project-id`; both providers unless
+/// `--provider` was typed.
+fn status_plan(args: &StatusArgs, settings: &Settings) -> Result<StatusPlan, UsageError> {
+    let project_ids = match &args.file {
+        Some(path) => desired::read_file(path)?
+            .projects
+            .into_iter()
+            .map(|p| p.id)
+            .collect(),
+        None => vec![settings.project_id()?.to_string()],
+    };
+    let providers = if settings
+        .provenance
+        .typed_flags
+        .iter()
+        .any(|f| f == "provider")
+    {
+        vec![settings.provider]
+    } else {
+        vec![Provider::Aws, Provider::Azure]
+    };
+    Ok(StatusPlan {
+        project_ids,
+        providers,
+        exit_code: args.exit_code,
+        parallel: usize::from(PARALLEL),
     })
 }
 

@@ -12,12 +12,13 @@ fn stdout_of(args: &[&str]) -> String {
     out.stdout
 }
 
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "create",
     "list",
     "get",
     "delete",
     "wait",
+    "status",
     "regions",
     "config",
     "config show",

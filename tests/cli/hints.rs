@@ -220,11 +220,11 @@ fn pending_acceptance_hints_at_wait_for_active_after_approval() {
         .args(FAST));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let ids = ids_created(&emu, "AZURE", &["US_CENTRAL", "US_EAST_2"]);
-    // The next step stays where it was; the hint adds the command for after the approval.
+    // The next step (on stderr) gives the approval; the hint adds the command for after it.
     assert!(
-        out.stdout.contains("next step for US_CENTRAL"),
+        out.stderr.contains("next step for US_CENTRAL"),
         "{}",
-        out.stdout
+        out.stderr
     );
     let expected = format!(
         "once the connections are approved, to wait until they are ACTIVE: atlas-ear wait {} {} --for active --provider azure",

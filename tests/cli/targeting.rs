@@ -13,7 +13,9 @@ fn sent(emu: &Emulator) -> Vec<String> {
         .iter()
         .filter(|r| r.is_authenticated())
         .map(|r| {
-            let provider = if r.path.contains("/AZURE/") {
+            let provider = if r.path.ends_with("/encryptionAtRest") {
+                "config"
+            } else if r.path.contains("/AZURE/") {
                 "AZURE"
             } else {
                 "AWS"
@@ -187,7 +189,8 @@ fn wait_by_region_costs_one_list_when_settled() {
         run(atlas(&emu, &home).args(["wait", "--region", "eastus2", "--provider", "azure", "-q"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, format!("{id}\n"));
-    assert_eq!(sent(&emu), ["GET AZURE list 200"]);
+    // The endpoint awaits approval: one read of the configuration gives the `az` command.
+    assert_eq!(sent(&emu), ["GET AZURE list 200", "GET config 200"]);
 
     let out = run(atlas(&emu, &home).args(["wait", "--region", "EU_WEST_1"]));
     assert_eq!(out.code, 4, "{}", out.stderr);
@@ -197,7 +200,10 @@ fn wait_by_region_costs_one_list_when_settled() {
         "{}",
         out.stderr
     );
-    assert_eq!(sent(&emu), ["GET AZURE list 200", "GET AWS list 200"]);
+    assert_eq!(
+        sent(&emu),
+        ["GET AZURE list 200", "GET config 200", "GET AWS list 200"]
+    );
 }
 
 #[test]

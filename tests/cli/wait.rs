@@ -159,18 +159,20 @@ fn azure_pending_acceptance_is_settled_and_says_what_to_do() {
         .args(FAST));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("PENDING_ACCEPTANCE"), "{}", out.stdout);
+    // The next step is said on stderr, so stdout holds only the result.
+    assert!(!out.stdout.contains("next step"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("next step for US_CENTRAL"),
+        out.stderr.contains("next step for US_CENTRAL"),
         "{}",
-        out.stdout
+        out.stderr
     );
     assert!(
-        out.stdout
+        out.stderr
             .contains("approve the private endpoint connection"),
         "{}",
-        out.stdout
+        out.stderr
     );
-    assert!(out.stdout.contains("Azure Key Vault"), "{}", out.stdout);
+    assert!(out.stderr.contains("Azure Key Vault"), "{}", out.stderr);
 
     // With JSON, stdout stays one parseable body and the advice goes to stderr.
     let out = run(atlas(&emu, &home)

@@ -14,12 +14,14 @@ mod rounds;
 
 pub use items::{Applied, ApplyReport};
 
-use crate::commands::declared::{Change, list_requests, read_and_compare};
+use crate::commands::approval::make_steps_runnable;
+use crate::commands::declared::{Change, read_and_compare, read_note, read_requests};
 use crate::commands::progress::ProgressSink;
 use crate::commands::{Done, dry_run};
 use crate::errors::UsageError;
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
+use crate::regions::Provider;
 use crate::settings::{ApplyPlan, Settings, Timing};
 use anyhow::Result;
 use futures_util::{StreamExt, stream};
@@ -38,12 +40,20 @@ pub async fn run(
     progress: &mut dyn ProgressSink,
 ) -> Result<Done> {
     if settings.dry_run {
-        return Ok(dry_run(list_requests(&plan.state), Some(APPLY_NOTE)));
+        let requests = read_requests(&plan.state, plan.cover_clusters);
+        let note = read_note(APPLY_NOTE, plan.cover_clusters);
+        return Ok(dry_run(requests, Some(&note)));
     }
     let client = ApiClient::new(settings)?;
     let mut interrupts = Interrupts::listen();
     let diff = tokio::select! {
-        diff = read_and_compare(&client, &plan.state, plan.prune, plan.parallel) => diff?,
+        diff = read_and_compare(
+            &client,
+            &plan.state,
+            plan.prune,
+            plan.parallel,
+            plan.cover_clusters,
+        ) => diff?,
         _ = interrupts.next() => return Ok(report(Vec::new(), true)),
     };
     progress.plan(&diff);
@@ -141,6 +151,13 @@ async fn converge_project(
     }
     if !interrupted {
         interrupted = settle(client, &mut items, wait, &mut interrupts, progress).await;
+    }
+    if !interrupted && let Some(project_id) = items.first().map(|i| i.applied.project_id.clone()) {
+        let azure = items
+            .iter_mut()
+            .filter(|i| i.applied.provider == Provider::Azure)
+            .map(|i| &mut i.applied.outcome);
+        make_steps_runnable(client, &project_id, Provider::Azure, azure).await;
     }
     (items, interrupted)
 }
