@@ -11,7 +11,7 @@ use crate::errors::UsageError;
 use crate::regions::Provider;
 use crate::settings::desired::{self, DesiredState};
 use crate::settings::region_list::resolve_regions;
-use crate::settings::{Settings, parse_duration, validate_object_id};
+use crate::settings::{ProviderChoice, Settings, parse_duration, validate_object_id};
 use std::time::Duration;
 
 /// What one run is asked to do, checked.
@@ -289,7 +289,7 @@ fn apply_plan(args: &ApplyArgs, settings: &Settings) -> Result<ApplyPlan, UsageE
 }
 
 /// `status`: the projects of `-f FILE`, else the one of `--project-id`; both providers unless
-/// `--provider` was typed.
+/// `--provider aws|azure` was typed.
 fn status_plan(args: &StatusArgs, settings: &Settings) -> Result<StatusPlan, UsageError> {
     let project_ids = match &args.file {
         Some(path) => desired::read_file(path)?
@@ -299,15 +299,10 @@ fn status_plan(args: &StatusArgs, settings: &Settings) -> Result<StatusPlan, Usa
             .collect(),
         None => vec![settings.project_id()?.to_string()],
     };
-    let providers = if settings
-        .provenance
-        .typed_flags
-        .iter()
-        .any(|f| f == "provider")
-    {
-        vec![settings.provider]
-    } else {
-        vec![Provider::Aws, Provider::Azure]
+    // A status is about the whole project: both providers unless one is named.
+    let providers = match settings.providers {
+        ProviderChoice::Given(provider) => vec![provider],
+        ProviderChoice::Default | ProviderChoice::All => vec![Provider::Aws, Provider::Azure],
     };
     Ok(StatusPlan {
         project_ids,

@@ -376,3 +376,26 @@ fn a_provider_without_keys_whose_list_is_refused_is_shown_empty_but_one_with_key
     );
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn provider_all_shows_both_providers_and_a_named_provider_only_its_own() {
+    let emu = emulator();
+    configure(&emu, PROJECT, true);
+    clusters(&emu);
+    let home = scratch_home();
+    let providers_shown = |args: &[&str]| {
+        let out = run(atlas(&emu, &home).args(["status", "-o", "json"]).args(args));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let doc = json(&out.stdout);
+        let shown: Vec<String> = doc["projects"][0]["providers"]
+            .as_array()
+            .expect("a providers array")
+            .iter()
+            .map(|p| p["provider"].as_str().unwrap_or_default().to_string())
+            .collect();
+        shown
+    };
+    assert_eq!(providers_shown(&[]), ["AWS", "AZURE"]);
+    assert_eq!(providers_shown(&["--provider", "all"]), ["AWS", "AZURE"]);
+    assert_eq!(providers_shown(&["--provider", "azure"]), ["AZURE"]);
+}
