@@ -13,6 +13,7 @@ pub mod delete;
 pub mod outcome;
 pub mod progress;
 pub mod prompt;
+pub mod recreation;
 pub mod status_rules;
 pub mod unknown_outcome;
 pub mod wait;

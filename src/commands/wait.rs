@@ -9,6 +9,9 @@
 use crate::api::{self, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
+use crate::commands::recreation::{
+    endpoint_id_of, is_recreating, recreation_words, replacement_note,
+};
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use crate::commands::{Done, dry_run};
 use crate::errors::{ApiError, exit};
@@ -211,12 +214,14 @@ impl Polling<'_, '_> {
             if Instant::now() >= deadline {
                 return false;
             }
-            let targets: Vec<(usize, String)> = self
+            let targets: Vec<PollTarget> = self
                 .pending
                 .iter()
-                .map(|&i| (i, poll_id(&outcomes[i])))
+                .map(|&i| PollTarget::of(i, &outcomes[i], self.goal))
                 .collect();
-            let mut round = if targets.len() > 1 {
+            // A replacement can only be found by region, which takes the list.
+            let by_region = targets.iter().any(|t| t.follow_region.is_some());
+            let mut round = if targets.len() > 1 || by_region {
                 listed_round(self.scope, targets)
             } else {
                 poll_round(self.scope, targets)
@@ -249,10 +254,34 @@ impl Polling<'_, '_> {
     }
 }
 
-fn poll_id(outcome: &Outcome) -> String {
-    match (&outcome.target, outcome.endpoint_id()) {
-        (_, Some(id)) => id.to_string(),
-        (target, None) => target.name().to_string(),
+/// What one poll asks about: an endpoint by id and, while Atlas re-creates it, its region.
+struct PollTarget {
+    index: usize,
+    id: String,
+    /// Set while the endpoint is PENDING_RECREATION: the replacement may come under a new id,
+    /// so the region's endpoint is followed, and its last view stands while there is none.
+    follow_region: Option<(String, RawEndpoint)>,
+}
+
+impl PollTarget {
+    fn of(index: usize, outcome: &Outcome, goal: WaitGoal) -> PollTarget {
+        let id = match (&outcome.target, outcome.endpoint_id()) {
+            (_, Some(id)) => id.to_string(),
+            (target, None) => target.name().to_string(),
+        };
+        let follow_region = match (&outcome.endpoint, outcome.region()) {
+            (Some(last), Some(region))
+                if goal != WaitGoal::Deleted && is_recreating(outcome.status()) =>
+            {
+                Some((region.to_string(), last.clone()))
+            }
+            _ => None,
+        };
+        PollTarget {
+            index,
+            id,
+            follow_region,
+        }
     }
 }
 
@@ -261,13 +290,13 @@ type Round<'a> = std::pin::Pin<Box<dyn Stream<Item = (usize, Result<RawEndpoint>
 
 /// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time: for a single endpoint, the
 /// cheapest question.
-fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<PollTarget>) -> Round<'a> {
     Box::pin(
         stream::iter(targets)
-            .map(move |(index, id)| async move {
-                let answer =
-                    api::get_endpoint(scope.client, scope.project_id, scope.provider, &id).await;
-                (index, answer)
+            .map(move |target| async move {
+                let (client, project_id) = (scope.client, scope.project_id);
+                let answer = api::get_endpoint(client, project_id, scope.provider, &target.id);
+                (target.index, answer.await)
             })
             .buffer_unordered(POLLS_IN_FLIGHT),
     )
@@ -276,13 +305,13 @@ fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<
 /// One list for all the endpoints of a round: several endpoints of one project and provider
 /// cost one request per round, not one each (rate limits are per project). An endpoint the
 /// list does not hold is answered as `get` would be, with a 404.
-fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<PollTarget>) -> Round<'a> {
     Box::pin(
         stream::once(async move {
             let listed = api::list_endpoints(scope.client, scope.project_id, scope.provider).await;
             let answers: Vec<(usize, Result<RawEndpoint>)> = targets
                 .into_iter()
-                .map(|(index, id)| (index, from_list(scope, &listed, &id)))
+                .map(|target| (target.index, from_list(scope, &listed, &target)))
                 .collect();
             stream::iter(answers)
         })
@@ -310,33 +339,42 @@ fn same_error(error: &anyhow::Error) -> anyhow::Error {
     anyhow::anyhow!(words)
 }
 
-/// One endpoint out of a round's list, or the error a GET of it would have met.
+/// One endpoint out of a round's list, or the error a GET of it would have met. An endpoint
+/// being re-created that left the list is answered by its replacement in the same region, or
+/// by its last view while the region has none yet.
 fn from_list(
     scope: &Scope<'_>,
     listed: &Result<api::EndpointList>,
-    id: &str,
+    target: &PollTarget,
 ) -> Result<RawEndpoint> {
     let list = match listed {
         Ok(list) => list,
         Err(error) => return Err(same_error(error)),
     };
-    match list.by_id(id) {
-        Some(value) => Ok(RawEndpoint {
+    let id = target.id.as_str();
+    let found = list
+        .by_id(id)
+        .or_else(|| list.replacement_in(target.follow_region.as_ref()?.0.as_str(), id));
+    if let Some(value) = found {
+        return Ok(RawEndpoint {
             value: value.clone(),
             body: None,
-        }),
-        None => Err(ApiError {
-            status: 404,
-            method: "GET".into(),
-            url: scope
-                .client
-                .url(&api::get_request(scope.project_id, scope.provider, id).path_and_query),
-            error_code: Some("RESOURCE_NOT_FOUND".into()),
-            detail: Some("the endpoint is not in the provider's list".into()),
-            body_snippet: None,
-        }
-        .into()),
+        });
     }
+    if let Some((_, last)) = &target.follow_region {
+        return Ok(last.clone());
+    }
+    Err(ApiError {
+        status: 404,
+        method: "GET".into(),
+        url: scope
+            .client
+            .url(&api::get_request(scope.project_id, scope.provider, id).path_and_query),
+        error_code: Some("RESOURCE_NOT_FOUND".into()),
+        detail: Some("the endpoint is not in the provider's list".into()),
+        body_snippet: None,
+    }
+    .into())
 }
 
 /// Records one poll's answer; true when this endpoint needs no more polls.
@@ -371,7 +409,24 @@ fn apply_poll(
             return true;
         }
     };
+    let before_label = outcome.label();
+    let before_status = outcome.status().map(str::to_string);
+    let old_id = outcome.endpoint_id().map(str::to_string);
+    let replaced = old_id
+        .as_deref()
+        .is_some_and(|old| endpoint_id_of(&endpoint) != Some(old));
     outcome.endpoint = Some(endpoint);
+    if let Some(words) = recreation_words(outcome, &before_status, replaced) {
+        let label = if replaced {
+            before_label
+        } else {
+            outcome.label()
+        };
+        progress.note(&format!("{label}: {words}"));
+    }
+    if let (true, Some(old)) = (replaced, old_id) {
+        outcome.notes.push(replacement_note(outcome, &old));
+    }
     progress.relabel(slot, &outcome.label());
     let status = outcome.status().unwrap_or("(no status)").to_string();
     let verdict = judge(goal, &status);

@@ -34,6 +34,7 @@ mod precedence;
 mod profiles;
 mod progress_terminal;
 mod proxies;
+mod recreation;
 mod reliability_fault_matrix;
 mod reliability_properties;
 mod reliability_retries;
