@@ -19,8 +19,10 @@ pub(crate) mod settings;
 // What the integration tests, property tests and fuzz targets reach directly, and nothing
 // more: every other item is private to the crate, so dead-code warnings cover it.
 pub use api::{
-    EndpointList, EndpointView, RawEndpoint, check_deletion, decode_endpoint, decode_page,
+    EndpointList, EndpointView, PlannedRequest, RawEndpoint, check_deletion, decode_endpoint,
+    decode_page,
 };
+pub use api::{clusters, encryption};
 pub use auth::challenge_cache::ChallengeCache;
 pub use auth::challenge_slot::ChallengeSlot;
 pub use auth::digest::{DigestAlgorithm, DigestChallenge, parse_challenge, parse_challenges};

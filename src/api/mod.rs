@@ -1,4 +1,6 @@
 //! The four Atlas operations on encryption-at-rest private endpoints, and their responses.
+//! `encryption.rs` reads and updates the project's encryption-at-rest configuration,
+//! `clusters.rs` lists the regions the project's clusters use, `pages.rs` bounds every list.
 //!
 //! Responses are kept as JSON values, not decoded into closed structs: `-o json` must print what
 //! Atlas sent, and fields or status values Atlas adds later must pass through untouched.
@@ -7,12 +9,17 @@
 //! The API layer: it builds every request as a [`PlannedRequest`] and sends it through `http/`.
 //! It may use `http/` and the floor; it never prints.
 
+pub mod clusters;
+pub mod encryption;
+mod pages;
 pub mod request;
 
 use crate::errors::TransportError;
 use crate::escape::{printable, printable_snippet};
 
 pub use request::PlannedRequest;
+
+use pages::{Bounds, More, PageWalk};
 
 use crate::http::{ApiClient, ApiResponse};
 use crate::regions::Provider;
@@ -171,96 +178,31 @@ pub async fn list_endpoints(
     project_id: &str,
     provider: Provider,
 ) -> Result<EndpointList> {
-    let mut walk = PageWalk::default();
+    let mut walk = PageWalk::new(ENDPOINT_LIST);
+    let mut results = Vec::new();
     for page in 1.. {
         let response = list_page_request(project_id, provider, page)
             .send(client)
             .await?;
-        if walk.take(page, &response)? == More::No {
+        let (items, more) = walk.take(page, &response)?;
+        results.extend(items);
+        if more == More::No {
             break;
         }
     }
-    Ok(walk.into_list())
+    Ok(EndpointList {
+        results,
+        total_count: walk.total_count(),
+    })
 }
 
-/// Whether another page should be read.
-#[derive(Debug, PartialEq, Eq)]
-enum More {
-    Yes,
-    No,
-}
-
-/// The pages of one list received so far, and the checks that keep the walk bounded.
-#[derive(Default)]
-struct PageWalk {
-    results: Vec<Value>,
-    total_count: Option<u64>,
-    bytes: usize,
-    seen_ids: std::collections::HashSet<String>,
-}
-
-impl PageWalk {
-    /// Adds page `page` (from 1), or says why the list cannot be trusted.
-    fn take(&mut self, page: usize, response: &ApiResponse) -> Result<More> {
-        let stop = |why: String| {
-            anyhow::Error::new(TransportError(format!(
-                "listing stopped at page {page}: {why}; a partial list is never used"
-            )))
-        };
-        self.bytes += response.body.len();
-        if self.bytes > MAX_LIST_BYTES {
-            return Err(stop(format!(
-                "the pages so far hold more than {} MiB, more than a list of private endpoints can",
-                MAX_LIST_BYTES / (1024 * 1024)
-            )));
-        }
-        let (items, count, has_next) = decode_page(response)?;
-        let received = items.len();
-        if let Some(total) = count {
-            if total > MAX_LIST_ITEMS as u64 {
-                return Err(stop(format!(
-                    "the server reports totalCount {total}, more than the {MAX_LIST_ITEMS} endpoints a list may hold"
-                )));
-            }
-            self.total_count = Some(total);
-        }
-        if self.results.len() + received > MAX_LIST_ITEMS {
-            return Err(stop(format!(
-                "the list would grow past {MAX_LIST_ITEMS} endpoints"
-            )));
-        }
-        for item in &items {
-            let Some(id) = item.get("id").and_then(Value::as_str) else {
-                continue;
-            };
-            if !self.seen_ids.insert(id.to_string()) {
-                return Err(stop(format!(
-                    "the page repeats endpoint {} already received; the server is not paging forward",
-                    printable_snippet(id.as_bytes(), 40)
-                )));
-            }
-        }
-        self.results.extend(items);
-        // Stop on the first sign that this was the last page. `totalCount` is documented as an
-        // estimate, so a short page or a missing `next` link ends the walk as well.
-        let short_page = received < ITEMS_PER_PAGE;
-        let counted_all = self
-            .total_count
-            .is_some_and(|t| self.results.len() as u64 >= t);
-        if received == 0 || short_page || counted_all || has_next == Some(false) {
-            Ok(More::No)
-        } else {
-            Ok(More::Yes)
-        }
-    }
-
-    fn into_list(self) -> EndpointList {
-        EndpointList {
-            results: self.results,
-            total_count: self.total_count,
-        }
-    }
-}
+/// The bounds of [`list_endpoints`].
+const ENDPOINT_LIST: Bounds = Bounds {
+    noun: "endpoint",
+    list_name: "a list of private endpoints",
+    max_items: MAX_LIST_ITEMS,
+    max_bytes: MAX_LIST_BYTES,
+};
 
 fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> TransportError {
     TransportError(format!(

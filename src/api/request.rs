@@ -13,6 +13,10 @@ pub struct PlannedRequest {
     /// From `/api/atlas/v2/...`, with the query string if any.
     pub path_and_query: String,
     pub body: Option<serde_json::Value>,
+    /// The media-type date this operation is pinned to (`application/vnd.atlas.<date>+json`);
+    /// `None` follows `--api-version`. Operations that exist in one version only are pinned, so
+    /// a newer `--api-version` chosen for the endpoint operations cannot break them.
+    pub api_version: Option<&'static str>,
 }
 
 impl PlannedRequest {
@@ -21,7 +25,13 @@ impl PlannedRequest {
             method,
             path_and_query: path_and_query.into(),
             body: None,
+            api_version: None,
         }
+    }
+
+    pub fn with_api_version(mut self, version: &'static str) -> PlannedRequest {
+        self.api_version = Some(version);
+        self
     }
 
     pub fn with_body(mut self, body: serde_json::Value) -> PlannedRequest {
@@ -32,10 +42,11 @@ impl PlannedRequest {
     /// Sends it through the client (auth, retries and error decoding included).
     pub async fn send(&self, client: &ApiClient) -> Result<ApiResponse> {
         client
-            .call(
+            .call_as(
                 self.method.clone(),
                 &self.path_and_query,
                 self.body.as_ref(),
+                self.api_version,
             )
             .await
     }

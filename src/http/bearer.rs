@@ -97,6 +97,7 @@ impl ApiClient {
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
+        accept: &str,
     ) -> Result<RawResponse> {
         let state = self.bearer.as_ref().ok_or_else(|| {
             TransportError("service-account credentials without token state".into())
@@ -104,7 +105,7 @@ impl ApiClient {
         let (token, fetched_for_this_call) =
             self.bearer_token(state).await.map_err(already_retried)?;
         let response = self
-            .send_once(method, url, body, Some(&token.authorization()))
+            .send_once(method, url, body, accept, Some(&token.authorization()))
             .await?;
         if response.status != StatusCode::UNAUTHORIZED || fetched_for_this_call {
             return Ok(response);
@@ -116,7 +117,7 @@ impl ApiClient {
             .renew_rejected(state, &token)
             .await
             .map_err(already_retried)?;
-        self.send_once(method, url, body, Some(&token.authorization()))
+        self.send_once(method, url, body, accept, Some(&token.authorization()))
             .await
     }
 

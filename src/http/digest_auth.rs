@@ -29,6 +29,7 @@ impl ApiClient {
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
+        accept: &str,
         key: ApiKey<'_>,
     ) -> Result<RawResponse> {
         // The digest `uri` must be exactly what goes on the request line.
@@ -46,7 +47,7 @@ impl ApiClient {
         let mut answered_fresh: Option<String> = None;
         loop {
             let response = self
-                .send_once(method, url, body, authorization.as_deref())
+                .send_once(method, url, body, accept, authorization.as_deref())
                 .await?;
             if response.status != StatusCode::UNAUTHORIZED {
                 if let Some(nonce) = &answered_fresh {

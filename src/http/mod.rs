@@ -91,7 +91,7 @@ impl ApiClient {
             http,
             base_url: settings.base_url.clone(),
             credentials,
-            accept: format!("application/vnd.atlas.{}+json", settings.api_version),
+            accept: media_type(&settings.api_version),
             verbose: settings.verbose,
             retries: settings.retries,
             request_timeout: settings.request_timeout,
@@ -121,6 +121,23 @@ impl ApiClient {
         path_and_query: &str,
         json_body: Option<&serde_json::Value>,
     ) -> Result<ApiResponse> {
+        self.call_as(method, path_and_query, json_body, None).await
+    }
+
+    /// [`ApiClient::call`] with the media type of API version `api_version` (`None`: the
+    /// configured `--api-version`) for `Accept` and, with a body, `Content-Type`.
+    pub async fn call_as(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        json_body: Option<&serde_json::Value>,
+        api_version: Option<&str>,
+    ) -> Result<ApiResponse> {
+        let accept = match api_version {
+            Some(version) => media_type(version),
+            None => self.accept.clone(),
+        };
+        let accept = accept.as_str();
         let url = Url::parse(&self.url(path_and_query))
             .map_err(|e| TransportError(format!("cannot build a URL for {path_and_query}: {e}")))?;
         let body = match json_body {
@@ -136,7 +153,7 @@ impl ApiClient {
                 self.hold_for(project).await;
             }
             let response = match self
-                .send_authenticated(&method, &url, body.as_deref())
+                .send_authenticated(&method, &url, body.as_deref(), accept)
                 .await
             {
                 Ok(response) => response,
@@ -195,6 +212,7 @@ impl ApiClient {
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
+        accept: &str,
     ) -> Result<RawResponse> {
         match &self.credentials {
             Credentials::ApiKey {
@@ -205,9 +223,11 @@ impl ApiClient {
                     public: public_key,
                     private: private_key,
                 };
-                self.send_with_digest(method, url, body, key).await
+                self.send_with_digest(method, url, body, accept, key).await
             }
-            Credentials::ServiceAccount { .. } => self.send_with_bearer(method, url, body).await,
+            Credentials::ServiceAccount { .. } => {
+                self.send_with_bearer(method, url, body, accept).await
+            }
         }
     }
 
@@ -217,16 +237,15 @@ impl ApiClient {
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
+        accept: &str,
         authorization: Option<&str>,
     ) -> Result<RawResponse> {
         let mut request = self
             .http
             .request(method.clone(), url.clone())
-            .header(ACCEPT, &self.accept);
+            .header(ACCEPT, accept);
         if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, &self.accept)
-                .body(body.to_vec());
+            request = request.header(CONTENT_TYPE, accept).body(body.to_vec());
         }
         if let Some(value) = authorization {
             request = request.header(AUTHORIZATION, value);
@@ -311,6 +330,11 @@ impl ApiClient {
     fn tracer(&self) -> crate::http::trace::Tracer {
         crate::http::trace::Tracer::new(self.verbose)
     }
+}
+
+/// `application/vnd.atlas.<date>+json`, the versioned media type of the Atlas API.
+fn media_type(api_version: &str) -> String {
+    format!("application/vnd.atlas.{api_version}+json")
 }
 
 /// Whether the proxy variables (`HTTPS_PROXY`, `ALL_PROXY`, ... which reqwest honours by

@@ -3,7 +3,9 @@
 //! bodies, like `curl -v`.
 //!
 //! Credentials never appear: `Authorization` (and any cookie) is replaced by a fixed mask
-//! before anything is written, and bodies of these API calls carry no secrets.
+//! before anything is written. Bodies of the endpoint operations carry no secrets; the
+//! encryption-at-rest configuration does (AWS access keys, the Azure client secret), so the
+//! values of those fields are masked in any JSON body before it is shown.
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
@@ -143,12 +145,56 @@ fn format_headers(mark: char, headers: &HeaderMap, defaults: &[(&str, &str)]) ->
     text
 }
 
+/// Fields of the encryption-at-rest configuration whose values are credentials (or, for
+/// `clientID` and `roleId`, identify one); masked wherever they occur in a JSON body.
+pub const SECRET_FIELDS: [&str; 6] = [
+    "accessKeyID",
+    "secretAccessKey",
+    "roleId",
+    "secret",
+    "clientID",
+    "serviceAccountKey",
+];
+
+/// The body with the value of every [`SECRET_FIELDS`] member replaced by the mask; unchanged
+/// when it is not JSON or holds none of them.
+fn redact_secret_fields(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    fn mask(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut masked = false;
+                for (key, inner) in map.iter_mut() {
+                    if SECRET_FIELDS.contains(&key.as_str()) && !inner.is_null() {
+                        *inner = serde_json::Value::String(REDACTED.into());
+                        masked = true;
+                    } else {
+                        masked |= mask(inner);
+                    }
+                }
+                masked
+            }
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |m, i| mask(i) | m),
+            _ => false,
+        }
+    }
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return body.into();
+    };
+    if mask(&mut value) {
+        value.to_string().into_bytes().into()
+    } else {
+        body.into()
+    }
+}
+
 /// A blank marker line, then the body (if any) with each line marked.
 fn format_body(mark: char, body: &[u8]) -> String {
     let mut text = format!("{mark}\n");
     if body.is_empty() {
         return text;
     }
+    let body = redact_secret_fields(body);
+    let body = body.as_ref();
     let shown = &body[..body.len().min(MAX_TRACED_BODY)];
     for line in String::from_utf8_lossy(shown).lines() {
         let _ = writeln!(text, "{mark} {}", printable(line.as_bytes()));
@@ -263,5 +309,23 @@ mod tests {
         );
         assert_eq!(format_body('<', b"\x1b[31mred"), "<\n< \\u{1b}[31mred\n");
         assert_eq!(format_body('<', b""), "<\n");
+    }
+
+    #[test]
+    fn secret_fields_of_json_bodies_are_masked() {
+        let body = br#"{"awsKms":{"accessKeyID":"AKIAEXAMPLE","secretAccessKey":"s3cr3t","region":"US_EAST_1"},"azureKeyVault":{"secret":"az-s3cr3t","clientID":null,"keyVaultName":"v"}}"#;
+        let text = format_body('>', body);
+        for secret in ["AKIAEXAMPLE", "s3cr3t", "az-s3cr3t"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(text.contains(r#""accessKeyID":"[redacted]""#), "{text}");
+        assert!(text.contains(r#""keyVaultName":"v""#), "{text}");
+        assert!(text.contains(r#""clientID":null"#), "{text}");
+        let plain = br#"{"regionName": "US_EAST_1"}"#;
+        assert_eq!(
+            format_body('>', plain),
+            ">\n> {\"regionName\": \"US_EAST_1\"}\n",
+            "a body without secret fields is shown exactly"
+        );
     }
 }

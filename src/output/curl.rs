@@ -36,7 +36,8 @@ pub const TOKEN_NOTE: &str = "service account: first get an access token (the \"
 
 /// One request as a multi-line curl command, the way the Atlas documentation writes them.
 pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
-    let media_type = format!("application/vnd.atlas.{}+json", target.api_version);
+    let version = request.api_version.unwrap_or(target.api_version);
+    let media_type = format!("application/vnd.atlas.{version}+json");
     let url = format!(
         "{}{}",
         target.base_url.trim_end_matches('/'),
@@ -194,6 +195,21 @@ mod tests {
             r#"--request GET "http://127.0.0.1:8080/api/atlas/v2/x?pageNum=1&itemsPerPage=500""#
         ));
         assert!(text.contains("vnd.atlas.2024-11-13+json"));
+    }
+
+    #[test]
+    fn a_pinned_operation_keeps_its_version() {
+        let request = PlannedRequest::new(Method::PATCH, "/api/atlas/v2/groups/g/encryptionAtRest")
+            .with_body(json!({"awsKms": {"requirePrivateNetworking": true}}))
+            .with_api_version("2023-01-01");
+        let target = Target {
+            api_version: "2024-11-13",
+            ..TARGET
+        };
+        let text = curl_command(&request, &target);
+        assert!(text.contains(r#"--header "Accept: application/vnd.atlas.2023-01-01+json""#));
+        assert!(text.contains(r#"--header "Content-Type: application/vnd.atlas.2023-01-01+json""#));
+        assert!(!text.contains("2024-11-13"), "{text}");
     }
 
     #[test]
