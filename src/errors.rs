@@ -30,6 +30,8 @@ pub enum ExitCode {
     EndpointFailed,
     /// `plan --exit-code`: the plan has changes.
     Drift,
+    /// The project's state does not allow the change (private networking); nothing was changed.
+    Refused,
     /// Interrupted by Ctrl-C (SIGINT).
     Interrupted,
     /// Stopped by SIGTERM (CI cancellation, `timeout`, Kubernetes), reported like Ctrl-C.
@@ -38,7 +40,7 @@ pub enum ExitCode {
 
 impl ExitCode {
     /// In the order the help text lists them.
-    pub const ALL: [ExitCode; 12] = [
+    pub const ALL: [ExitCode; 13] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -49,6 +51,7 @@ impl ExitCode {
         ExitCode::WaitTimeout,
         ExitCode::EndpointFailed,
         ExitCode::Drift,
+        ExitCode::Refused,
         ExitCode::Interrupted,
         ExitCode::Terminated,
     ];
@@ -65,6 +68,7 @@ impl ExitCode {
             ExitCode::WaitTimeout => 7,
             ExitCode::EndpointFailed => 8,
             ExitCode::Drift => 9,
+            ExitCode::Refused => 11,
             ExitCode::Interrupted => 130,
             ExitCode::Terminated => 143,
         }
@@ -85,6 +89,9 @@ impl ExitCode {
             ExitCode::WaitTimeout => "a wait timed out",
             ExitCode::EndpointFailed => "an endpoint ended FAILED",
             ExitCode::Drift => "plan --exit-code: the plan has changes (drift)",
+            ExitCode::Refused => {
+                "refused: the project's state does not allow the change (private-networking); nothing was changed"
+            }
             ExitCode::Interrupted => "interrupted (Ctrl-C)",
             ExitCode::Terminated => "terminated (SIGTERM), reported like Ctrl-C",
         }
@@ -113,6 +120,7 @@ pub mod exit {
     pub const WAIT_TIMEOUT: u8 = ExitCode::WaitTimeout.number();
     pub const ENDPOINT_FAILED: u8 = ExitCode::EndpointFailed.number();
     pub const DRIFT: u8 = ExitCode::Drift.number();
+    pub const REFUSED: u8 = ExitCode::Refused.number();
     pub const INTERRUPTED: u8 = ExitCode::Interrupted.number();
     pub const TERMINATED: u8 = ExitCode::Terminated.number();
 }

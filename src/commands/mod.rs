@@ -11,6 +11,7 @@ pub mod create;
 pub mod declared;
 pub mod delete;
 pub mod outcome;
+pub mod private_networking;
 pub mod progress;
 pub mod prompt;
 pub mod recreation;
@@ -59,6 +60,8 @@ pub enum Done {
     },
     /// `apply`: what became of every region of the plan.
     Applied(apply::ApplyReport),
+    /// `private-networking enable|disable`: the switch before and after.
+    PrivateNetworking(private_networking::Flip),
     /// `--dry-run`: the requests the command would send, and what to say before them.
     DryRun {
         requests: Vec<PlannedRequest>,
@@ -83,6 +86,7 @@ pub async fn execute(
         Plan::Wait(wait) => wait::run(settings, wait, progress).await,
         Plan::Diff(diff) => declared::run(settings, diff).await,
         Plan::Apply(apply) => apply::run(settings, apply, progress).await,
+        Plan::PrivateNetworking(flip) => private_networking::run(settings, flip, progress).await,
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod curl;
+pub mod private_networking;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -91,6 +92,11 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
             Ok(())
         }
         Done::Applied(report) => print_applied(settings, &report),
+        Done::PrivateNetworking(flip) => {
+            let mut out = io::stdout().lock();
+            let (format, presentation) = (settings.output, &settings.presentation);
+            private_networking::print(&mut out, &mut io::stderr(), &flip, format, presentation)
+        }
     }?;
     Ok(io::stdout().flush()?)
 }

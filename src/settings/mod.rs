@@ -20,7 +20,10 @@ pub mod sources;
 
 pub use credentials::Credentials;
 pub use desired::DesiredState;
-pub use plan::{ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, Timing, WaitGoal, WaitPlan};
+pub use plan::{
+    ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, PrivateNetworkingPlan, Timing, WaitGoal,
+    WaitPlan,
+};
 pub use presentation::OutputFormat;
 
 use crate::cli::defaults::{

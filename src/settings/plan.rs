@@ -4,8 +4,8 @@
 
 use crate::cli::defaults::{PARALLEL, STATE_FILE, WAIT_INTERVAL, WAIT_TIMEOUT};
 use crate::cli::{
-    ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, PlanArgs, StateArgs,
-    WaitArgs, WaitTiming,
+    ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, PlanArgs,
+    PrivateNetworkingCommand, StateArgs, WaitArgs, WaitTiming,
 };
 use crate::errors::UsageError;
 use crate::settings::desired::{self, DesiredState};
@@ -28,7 +28,21 @@ pub enum Plan {
     Diff(DiffPlan),
     /// `apply`: make the declared state true.
     Apply(ApplyPlan),
+    /// `private-networking enable|disable`.
+    PrivateNetworking(PrivateNetworkingPlan),
     ConfigShow,
+}
+
+/// `private-networking enable|disable`: the value wanted and how carefully to get there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateNetworkingPlan {
+    /// The `requirePrivateNetworking` wanted.
+    pub require: bool,
+    /// `--yes`: do not ask.
+    pub confirmed: bool,
+    /// `disable --delete-endpoints`: delete every endpoint, wait with this timing until all are
+    /// gone, then turn it off.
+    pub delete_endpoints: Option<Timing>,
 }
 
 /// `plan`: what to compare, and how to end.
@@ -135,6 +149,9 @@ impl Plan {
             Command::Wait(args) => Plan::Wait(wait_plan(args)?),
             Command::Plan(args) => Plan::Diff(diff_plan(args, settings)?),
             Command::Apply(args) => Plan::Apply(apply_plan(args, settings)?),
+            Command::PrivateNetworking(command) => {
+                Plan::PrivateNetworking(private_networking_plan(command)?)
+            }
             Command::Config(ConfigCommand::Show) => {
                 if settings.presentation.quiet {
                     return Err(UsageError(
@@ -176,6 +193,32 @@ fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, Usa
         endpoint_id,
         confirmed: args.yes,
         wait: args.wait.then_some(timing),
+    })
+}
+
+fn private_networking_plan(
+    command: &PrivateNetworkingCommand,
+) -> Result<PrivateNetworkingPlan, UsageError> {
+    Ok(match command {
+        PrivateNetworkingCommand::Enable(args) => PrivateNetworkingPlan {
+            require: true,
+            confirmed: args.yes,
+            delete_endpoints: None,
+        },
+        PrivateNetworkingCommand::Disable(args) => {
+            let timed = args.timing.timeout.is_some() || args.timing.interval.is_some();
+            if timed && !args.delete_endpoints {
+                return Err(UsageError(
+                    "--timeout and --interval only apply to the wait of --delete-endpoints: add --delete-endpoints".into(),
+                ));
+            }
+            let timing = Timing::resolve(&args.timing, args.delete_endpoints)?;
+            PrivateNetworkingPlan {
+                require: false,
+                confirmed: args.yes,
+                delete_endpoints: args.delete_endpoints.then_some(timing),
+            }
+        }
     })
 }
 
