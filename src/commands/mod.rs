@@ -1,7 +1,7 @@
 //! What each subcommand does, given checked [`Settings`] and its [`Plan`]: call the API layer,
 //! decide what became of each endpoint, and hand the result to `output/` as a [`Done`] value.
 //!
-//! Commands never print results; the only things they write themselves are the delete prompt
+//! Commands never print results; the only things they write themselves are the confirmation prompt
 //! (to the terminal) and progress, through the [`ProgressSink`] they are given. They may use
 //! `api/`, `http/`, `settings/` and the floor, never `output/` or `cli/`.
 
