@@ -5,10 +5,14 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use atlas_ear_emulator::{
-    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm,
-    RateLimit,
+    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PROJECT_ID, DEMO_PUBLIC_KEY,
+    DigestAlgorithm, RateLimit,
 };
 use clap::{Parser, ValueEnum};
+
+use crate::seeds::{
+    ClusterSeed, EncryptionSeed, ProviderArg, Seeds, parse_cluster, parse_encryption,
+};
 
 /// A local emulator of the MongoDB Atlas encryption-at-rest private-endpoint API, with digest
 /// authentication, service-account tokens, the status lifecycle and fault injection.
@@ -69,6 +73,27 @@ pub struct Cli {
     /// GROUP_ID=CAPACITY/PER_MINUTE; repeat for more projects.
     #[arg(long, value_name = "GROUP_ID=CAPACITY/PER_MINUTE", value_parser = parse_project_rate_limit)]
     pub project_rate_limit: Vec<(String, RateLimit)>,
+
+    /// The project the seeding flags set up and the printed `export` lines name.
+    #[arg(long, value_name = "GROUP_ID", default_value = DEMO_PROJECT_ID, value_parser = parse_group_id)]
+    pub project_id: String,
+
+    /// A cluster of --project-id with nodes in these regions, as
+    /// NAME:PROVIDER:REGION[,[PROVIDER:]REGION...] (e.g. orders:AWS:US_EAST_1,EU_WEST_2 or
+    /// web:AWS:US_EAST_1,AZURE:EUROPE_WEST); repeat for more clusters.
+    #[arg(long, value_name = "NAME:PROVIDER:REGIONS", value_parser = parse_cluster)]
+    pub seed_cluster: Vec<ClusterSeed>,
+
+    /// Customer-key encryption enabled for a provider of --project-id: aws[:REGION] or
+    /// azure[:VAULT:RESOURCE_GROUP:SUBSCRIPTION] (demo values for parts left out; an empty part
+    /// stays unset); repeat for the other provider.
+    #[arg(long, value_name = "PROVIDER[:DETAILS]", value_parser = parse_encryption)]
+    pub encryption: Vec<EncryptionSeed>,
+
+    /// Private networking to the key service already required for a provider given to
+    /// --encryption; repeat for the other provider.
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub require_private_networking: Vec<ProviderArg>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -78,6 +103,18 @@ pub enum AlgorithmArg {
 }
 
 impl Cli {
+    /// The seeding flags, checked together.
+    pub fn seeds(&self) -> anyhow::Result<Seeds> {
+        let seeds = Seeds {
+            project_id: self.project_id.clone(),
+            clusters: self.seed_cluster.clone(),
+            encryption: self.encryption.clone(),
+            require_private_networking: self.require_private_networking.clone(),
+        };
+        seeds.check()?;
+        Ok(seeds)
+    }
+
     /// Checks what clap cannot and builds the emulator's settings.
     pub fn into_config(self) -> anyhow::Result<Config> {
         for (flag, value) in [
@@ -140,14 +177,17 @@ fn parse_project_rate_limit(text: &str) -> anyhow::Result<(String, RateLimit)> {
     let (group_id, limit) = text
         .split_once('=')
         .context("expected GROUP_ID=CAPACITY/PER_MINUTE, e.g. 0123456789abcdef01234567=10/5")?;
-    let is_group_id = group_id.len() == 24
-        && group_id
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    Ok((parse_group_id(group_id)?, parse_rate_limit(limit)?))
+}
+
+/// A project id: 24 lower-case hex digits, as Atlas has them.
+fn parse_group_id(text: &str) -> anyhow::Result<String> {
+    let is_group_id =
+        text.len() == 24 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !is_group_id {
         bail!("GROUP_ID must be 24 lower-case hexadecimal characters");
     }
-    Ok((group_id.to_string(), parse_rate_limit(limit)?))
+    Ok(text.to_string())
 }
 
 #[cfg(test)]

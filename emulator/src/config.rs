@@ -16,6 +16,10 @@ pub const DEMO_CLIENT_ID: &str = "mdb_sa_id_65f1c2d3e4a5b6c7d8e9f0a1";
 /// The demo service-account client secret.
 pub const DEMO_CLIENT_SECRET: &str = "mdb_sa_sk_Xq7Lm2Vt9Rb4Nc8Kw3Hd6Jf1Pz5Gy0Ts";
 
+/// The project id the binary's seeding flags and `export` lines use unless told otherwise. Any
+/// 24-hex id works: projects come into being on first use.
+pub const DEMO_PROJECT_ID: &str = "0123456789abcdef01234567";
+
 /// Everything that shapes how the emulator answers. `Config::default()` is what tests want:
 /// an ephemeral loopback port, the demo keys and a demo service account.
 #[derive(Clone)]

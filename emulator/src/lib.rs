@@ -1,7 +1,8 @@
 //! A local emulator of the MongoDB Atlas Admin API v2 operations for encryption-at-rest private
 //! endpoints: list, create, get and request deletion, behind real digest authentication (or
 //! service-account bearer tokens), with the status lifecycle, version negotiation, rate limits,
-//! fault injection and a request log.
+//! fault injection and a request log; and of what surrounds them: the project's encryption-at-rest
+//! configuration (GET and PATCH) and its cluster list, both seedable.
 //!
 //! It exists so the client can be tested, and its users can rehearse, without reaching Atlas.
 //! `Emulator::start` runs the server on its own thread with its own tokio runtime, so every method
@@ -46,11 +47,11 @@ use tokio::sync::oneshot;
 
 pub use crate::auth::digest::REALM;
 pub use crate::config::{
-    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, DigestAlgorithm,
-    RateLimit,
+    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PROJECT_ID, DEMO_PUBLIC_KEY,
+    DigestAlgorithm, RateLimit,
 };
 pub use crate::faults::kinds::{Fault, FaultKind, Route};
-pub use crate::log::LoggedRequest;
+pub use crate::log::{CREDENTIAL_FIELDS, LoggedRequest, MASK};
 
 use crate::mutex::lock;
 use crate::state::Shared;
@@ -266,6 +267,47 @@ impl Emulator {
         let settle = self.shared.settle_after();
         let provider = provider.to_ascii_uppercase();
         lock(&self.shared.store).list(group_id, &provider, Instant::now(), settle)
+    }
+
+    /// Adds a cluster to a project, or replaces the regions of its cluster of that name; returns
+    /// the cluster's id. `regions` are `(provider, region)` pairs in priority order: an AWS or
+    /// Azure region of that provider's list, or a GCP region (`CENTRAL_US`). The cluster list
+    /// (`GET .../clusters`) shows them as `replicationSpecs[].regionConfigs[]`.
+    pub fn seed_cluster(
+        &self,
+        group_id: &str,
+        name: &str,
+        regions: &[(&str, &str)],
+    ) -> Result<String, String> {
+        if regions.is_empty() {
+            return Err(format!("cluster {name}: name at least one region"));
+        }
+        let regions = regions
+            .iter()
+            .map(|(provider, region)| {
+                crate::model::clusters::ClusterRegion::parse(provider, region)
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|why| format!("cluster {name}: {why}"))?;
+        Ok(lock(&self.shared.clusters).seed(group_id, name, regions))
+    }
+
+    /// Sets a project's encryption-at-rest configuration for the providers `document` names, as
+    /// `{"awsKms": {...}, "azureKeyVault": {...}}` objects with the API's field names: each
+    /// replaces that provider's configuration (absent flags are off). Fields are checked as in a
+    /// PATCH, but none of its rules apply, so any state can be set up. Credentials are accepted
+    /// and dropped.
+    pub fn seed_encryption(
+        &self,
+        group_id: &str,
+        document: &serde_json::Value,
+    ) -> Result<(), String> {
+        self.shared.seed_encryption(group_id, document)
+    }
+
+    /// The project's encryption-at-rest configuration as `GET .../encryptionAtRest` shows it.
+    pub fn encryption(&self, group_id: &str) -> serde_json::Value {
+        lock(&self.shared.encryption).get(group_id).view()
     }
 
     /// How many tokens the token endpoint has issued.

@@ -17,7 +17,8 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// Header names in lower case, in the order hyper keeps them.
     pub headers: Vec<(String, String)>,
-    /// The body, decoded as UTF-8 (lossily).
+    /// The body, decoded as UTF-8 (lossily), with credential values masked
+    /// ([`CREDENTIAL_FIELDS`]).
     pub body: String,
     /// The `groupId` segment of the path (`/api/atlas/v2/groups/{groupId}/...`) as sent, valid or
     /// not; `None` for paths without one (the token endpoint, unknown routes elsewhere).
@@ -117,6 +118,54 @@ impl fmt::Debug for LoggedRequest {
     }
 }
 
+/// Fields of the encryption-at-rest configuration whose values are credentials (or identify
+/// one). A logged body shows them as [`MASK`], so neither the log nor the control API's view of
+/// it can leak what a client sent.
+pub const CREDENTIAL_FIELDS: [&str; 6] = [
+    "accessKeyID",
+    "secretAccessKey",
+    "roleId",
+    "secret",
+    "clientID",
+    "serviceAccountKey",
+];
+
+/// What a credential's value reads as in a logged body.
+pub const MASK: &str = "<redacted>";
+
+/// The body as logged: unchanged unless it is JSON holding a [`CREDENTIAL_FIELDS`] member with a
+/// value, which is then replaced by [`MASK`] (the body is then re-serialised compactly).
+pub(crate) fn masked_body(body: &str) -> String {
+    fn mask(value: &mut Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter_mut().fold(false, |masked, (key, inner)| {
+                if CREDENTIAL_FIELDS.contains(&key.as_str()) && !inner.is_null() {
+                    *inner = json!(MASK);
+                    true
+                } else {
+                    mask(inner) || masked
+                }
+            }),
+            Value::Array(items) => {
+                let mut masked = false;
+                for item in items {
+                    masked |= mask(item);
+                }
+                masked
+            }
+            _ => false,
+        }
+    }
+    let Ok(mut value) = serde_json::from_str::<Value>(body) else {
+        return body.to_string();
+    };
+    if mask(&mut value) {
+        value.to_string()
+    } else {
+        body.to_string()
+    }
+}
+
 /// Entries keyed by a sequence number so a late answer finds its entry even after a clear.
 pub(crate) struct RequestLog {
     /// When the emulator started: the origin of `arrivedMicros` in the control API's view.
@@ -162,6 +211,28 @@ impl RequestLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_bodies_are_masked() {
+        let body = r#"{"awsKms":{"secretAccessKey":"s3cr3t","accessKeyID":"AKIA1","region":"US_EAST_1"},"azureKeyVault":{"secret":"az","clientID":null}}"#;
+        let logged = masked_body(body);
+        assert!(
+            !logged.contains("s3cr3t") && !logged.contains("AKIA1"),
+            "{logged}"
+        );
+        assert!(!logged.contains(r#""az""#), "{logged}");
+        assert!(logged.contains(r#""region":"US_EAST_1""#), "{logged}");
+        let exact = r#"{"awsKms": {"requirePrivateNetworking": true}}"#;
+        assert_eq!(
+            masked_body(exact),
+            exact,
+            "a body without credentials is kept exactly"
+        );
+        assert_eq!(
+            masked_body("grant_type=client_credentials"),
+            "grant_type=client_credentials"
+        );
+    }
 
     #[test]
     fn debug_hides_bearer_tokens() {

@@ -1,7 +1,8 @@
-//! `atlas-ear-emulator`: parse the flags, start the emulator, print where it listens and the demo
-//! credentials, serve until Ctrl-C or SIGTERM.
+//! `atlas-ear-emulator`: parse the flags, start the emulator, seed the project the flags describe,
+//! print where it listens and the demo credentials, serve until Ctrl-C or SIGTERM.
 
 mod cli;
+mod seeds;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,7 +13,10 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match cli.into_config().and_then(run) {
+    let parsed = cli
+        .seeds()
+        .and_then(|seeds| Ok((cli.into_config()?, seeds)));
+    match parsed.and_then(|(config, seeds)| run(config, seeds)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("atlas-ear-emulator: {error:#}");
@@ -21,7 +25,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(config: Config) -> anyhow::Result<()> {
+fn run(config: Config, seeds: seeds::Seeds) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -33,6 +37,7 @@ fn run(config: Config) -> anyhow::Result<()> {
     };
     let emulator = Emulator::start(config.clone())
         .with_context(|| format!("cannot listen on {}", config.listen))?;
+    seeds.apply(&emulator)?;
     print_banner(&emulator, &config).context("cannot write to stdout")?;
     runtime.block_on(stop.wait());
     emulator.stop();

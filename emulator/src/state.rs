@@ -10,6 +10,9 @@ use crate::config::Config;
 use crate::faults::queue::FaultQueue;
 use crate::faults::ratelimit::RateLimiter;
 use crate::log::RequestLog;
+use crate::model::clusters::ClusterStore;
+use crate::model::encryption::EncryptionStore;
+use crate::model::regions::Provider;
 use crate::model::store::EndpointStore;
 use crate::mutex::lock;
 
@@ -22,6 +25,8 @@ pub(crate) struct Shared {
     pub log: Mutex<RequestLog>,
     pub faults: Mutex<FaultQueue>,
     pub store: Mutex<EndpointStore>,
+    pub encryption: Mutex<EncryptionStore>,
+    pub clusters: Mutex<ClusterStore>,
 }
 
 impl Shared {
@@ -34,11 +39,36 @@ impl Shared {
             log: Mutex::new(RequestLog::new(Instant::now())),
             faults: Mutex::default(),
             store: Mutex::default(),
+            encryption: Mutex::default(),
+            clusters: Mutex::default(),
             config,
         }
     }
 
     pub fn settle_after(&self) -> Duration {
         *lock(&self.settle_after)
+    }
+
+    /// Seeds the providers `document` names (see `ProjectEncryption::seed`).
+    pub fn seed_encryption(
+        &self,
+        group_id: &str,
+        document: &serde_json::Value,
+    ) -> Result<(), String> {
+        {
+            let mut store = lock(&self.encryption);
+            let mut config = store.get(group_id);
+            config.seed(document)?;
+            store.set(group_id, config);
+        }
+        Ok(())
+    }
+
+    /// Whether the project has private endpoints of `provider` in any status.
+    pub fn has_endpoints(&self, group_id: &str, provider: Provider) -> bool {
+        let settle = self.settle_after();
+        !lock(&self.store)
+            .list(group_id, provider.as_str(), Instant::now(), settle)
+            .is_empty()
     }
 }

@@ -295,7 +295,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
     let base = emulator.base_url();
     for path in [
         "/api/atlas/v2/groups".to_string(),
-        format!("/api/atlas/v2/groups/{GROUP}/clusters"),
+        format!("/api/atlas/v2/groups/{GROUP}/databaseUsers"),
         format!("{}/", list_path(GROUP, "AWS")),
         format!("{}/extra", item_path(GROUP, "AWS", GROUP)),
         "/".to_string(),

@@ -69,7 +69,7 @@ fn success(status: u16, body: Value, request: &Validated) -> Reply {
 }
 
 /// `{links, results, totalCount}` for one page; `totalCount` only with `includeCount`.
-fn list_body(all: Vec<Value>, page: Page, incoming: &Incoming, origin: &str) -> Value {
+pub(crate) fn list_body(all: Vec<Value>, page: Page, incoming: &Incoming, origin: &str) -> Value {
     let total = all.len();
     let start = page.items_per_page.saturating_mul(page.page_num - 1);
     let results: Vec<Value> = all

@@ -98,7 +98,7 @@ fn path_values(target: &EndpointsTarget<'_>) -> Result<Provider, ApiError> {
 }
 
 /// `includeCount`, `itemsPerPage` and `pageNum` of a list, with the spec's defaults and bounds.
-fn page_params(pairs: &[(&str, &str)]) -> Result<Page, ApiError> {
+pub(crate) fn page_params(pairs: &[(&str, &str)]) -> Result<Page, ApiError> {
     Ok(Page {
         include_count: boolean_param(pairs, "includeCount", true)?,
         items_per_page: integer_param(
@@ -121,7 +121,11 @@ fn last_value<'a>(pairs: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| *v)
 }
 
-fn boolean_param(pairs: &[(&str, &str)], name: &str, default: bool) -> Result<bool, ApiError> {
+pub(crate) fn boolean_param(
+    pairs: &[(&str, &str)],
+    name: &str,
+    default: bool,
+) -> Result<bool, ApiError> {
     match last_value(pairs, name) {
         None => Ok(default),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
@@ -249,7 +253,7 @@ fn body_provider_matches(given: &Value, provider: Provider) -> Result<(), ApiErr
 }
 
 /// A request body that must be a JSON object; 400 `INVALID_JSON` for anything else.
-fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             400,

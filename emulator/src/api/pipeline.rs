@@ -1,14 +1,15 @@
 //! The pipeline every request to the emulated routes goes through, in a fixed, documented order:
 //! a well-formed HTTP/1.1 request (one `Host`, else 400), route and method (404/405),
 //! authentication (401), the project's rate limit (429), `Accept` (406), `Content-Type` (415),
-//! validation (400), faults, and finally the operation (404/409/2xx).
+//! validation (400), faults, and finally the operation (404/409/2xx). The endpoint operations take
+//! their last steps here, the project resources (`encryptionAtRest`, `clusters`) in `project.rs`.
 
 use std::time::Instant;
 
 use serde_json::json;
 
 use crate::api::routes::{self, EndpointsTarget, Operation, Target};
-use crate::api::{operations, params, token};
+use crate::api::{operations, params, project, token};
 use crate::auth::gate::authenticate;
 use crate::errors::ApiError;
 use crate::faults::queue::{self, Consumed};
@@ -36,6 +37,7 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
     // The project whose bucket this request spends from and whose quota its answer shows.
     let project = match &route {
         Ok(Target::Endpoints(target)) => Some(target.group_id).filter(|g| is_object_id(g)),
+        Ok(Target::Project(target)) => Some(target.group_id).filter(|g| is_object_id(g)),
         _ => None,
     };
     let mut spent = None;
@@ -56,6 +58,20 @@ pub(crate) async fn answer(shared: &Shared, request: &Incoming, fallback_origin:
                 fallback_origin,
             };
             endpoints(shared, request, &target, &context, &mut spent).await
+        }
+        Ok(Target::Project(target)) => {
+            let context = Context {
+                project,
+                pretty,
+                fallback_origin,
+            };
+            match admit(shared, request, &context, &mut spent) {
+                Err(refused) => refused,
+                Ok(()) => {
+                    let origin = request.origin(fallback_origin);
+                    project::answer(shared, request, &target, pretty, &origin).await
+                }
+            }
         }
     };
     match outcome {
@@ -91,13 +107,8 @@ async fn endpoints(
     spent: &mut Option<Quota>,
 ) -> Outcome {
     let pretty = context.pretty;
-    if let Err(challenge) = authenticate(&shared.auth, &shared.config, request, pretty) {
-        return challenge.into();
-    }
-    let acquired = lock(&shared.limiter).try_acquire(context.project, Instant::now());
-    match acquired {
-        Ok(quota) => *spent = Some(quota),
-        Err(refused) => return throttled(request, &refused, pretty).into(),
+    if let Err(refused) = admit(shared, request, context, spent) {
+        return refused;
     }
     if let Err(error) = negotiate(request, target.operation) {
         return Reply::error(&error, pretty).into();
@@ -115,6 +126,28 @@ async fn endpoints(
             let _ = operations::perform(shared, &validated, request, &origin);
             Outcome::DropConnection
         }
+    }
+}
+
+/// Steps 3 and 4, authentication and the project's rate limit; `spent` learns the quota when a
+/// token was spent.
+fn admit(
+    shared: &Shared,
+    request: &Incoming,
+    context: &Context<'_>,
+    spent: &mut Option<Quota>,
+) -> Result<(), Outcome> {
+    let pretty = context.pretty;
+    if let Err(challenge) = authenticate(&shared.auth, &shared.config, request, pretty) {
+        return Err(challenge.into());
+    }
+    let acquired = lock(&shared.limiter).try_acquire(context.project, Instant::now());
+    match acquired {
+        Ok(quota) => {
+            *spent = Some(quota);
+            Ok(())
+        }
+        Err(refused) => Err(throttled(request, &refused, pretty).into()),
     }
 }
 

@@ -14,6 +14,33 @@ const GROUPS_PREFIX: &str = "/api/atlas/v2/groups/";
 pub(crate) enum Target<'a> {
     Token,
     Endpoints(EndpointsTarget<'a>),
+    Project(ProjectTarget<'a>),
+}
+
+/// The operations on a project's own resources that the endpoint work needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProjectOperation {
+    GetEncryption,
+    UpdateEncryption,
+    ListClusters,
+}
+
+impl ProjectOperation {
+    /// The fault route that aims at this operation.
+    pub fn fault_route(self) -> Route {
+        match self {
+            ProjectOperation::GetEncryption => Route::GetEncryptionAtRest,
+            ProjectOperation::UpdateEncryption => Route::UpdateEncryptionAtRest,
+            ProjectOperation::ListClusters => Route::ListClusters,
+        }
+    }
+}
+
+/// `GET`/`PATCH .../encryptionAtRest` or `GET .../clusters`, with the raw `groupId`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ProjectTarget<'a> {
+    pub operation: ProjectOperation,
+    pub group_id: &'a str,
 }
 
 /// The four operations of the spec.
@@ -73,6 +100,24 @@ pub(crate) fn match_route<'a>(method: &str, path: &'a str) -> Result<Target<'a>,
     };
     let segments: Vec<&str> = rest.split('/').collect();
     match segments.as_slice() {
+        [group_id, "encryptionAtRest"] => {
+            let operation = match method {
+                "GET" | "HEAD" => ProjectOperation::GetEncryption,
+                "PATCH" => ProjectOperation::UpdateEncryption,
+                _ => return Err(wrong_method(method, path, "GET, HEAD, PATCH")),
+            };
+            Ok(Target::Project(ProjectTarget {
+                operation,
+                group_id,
+            }))
+        }
+        [group_id, "clusters"] => match method {
+            "GET" | "HEAD" => Ok(Target::Project(ProjectTarget {
+                operation: ProjectOperation::ListClusters,
+                group_id,
+            })),
+            _ => Err(wrong_method(method, path, "GET, HEAD")),
+        },
         [group_id, "encryptionAtRest", provider, "privateEndpoints"] => {
             let operation = match method {
                 "GET" | "HEAD" => Operation::List,
@@ -214,6 +259,33 @@ mod tests {
         assert_eq!(
             match_route("GET", TOKEN_PATH).unwrap_err().error.status,
             405
+        );
+    }
+
+    #[test]
+    fn project_resources() {
+        let ear = "/api/atlas/v2/groups/g/encryptionAtRest";
+        let Ok(Target::Project(patch)) = match_route("PATCH", ear) else {
+            panic!()
+        };
+        assert_eq!(
+            (patch.operation, patch.group_id),
+            (ProjectOperation::UpdateEncryption, "g")
+        );
+        assert_eq!(
+            match_route("POST", ear).unwrap_err().allow,
+            Some("GET, HEAD, PATCH")
+        );
+        let Ok(Target::Project(list)) = match_route("HEAD", "/api/atlas/v2/groups/g/clusters")
+        else {
+            panic!()
+        };
+        assert_eq!(list.operation, ProjectOperation::ListClusters);
+        assert_eq!(
+            match_route("POST", "/api/atlas/v2/groups/g/clusters")
+                .unwrap_err()
+                .allow,
+            Some("GET, HEAD")
         );
     }
 }

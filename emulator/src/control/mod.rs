@@ -7,6 +7,7 @@
 pub(crate) mod body;
 pub(crate) mod endpoints;
 pub(crate) mod faults;
+pub(crate) mod project;
 pub(crate) mod settings;
 
 use serde_json::{Value, json};
@@ -48,6 +49,11 @@ pub(crate) fn answer(shared: &Shared, request: &Incoming) -> Reply {
         }
         ("POST", ["regions", provider, region, "fail"]) => {
             endpoints::fail_region(shared, provider, region, &request.body)
+        }
+        ("POST", ["clusters"]) => project::seed_cluster(shared, &request.body),
+        ("DELETE", ["clusters", group_id, name]) => project::remove_cluster(shared, group_id, name),
+        (method @ ("GET" | "PUT"), ["projects", group_id, "encryptionAtRest"]) => {
+            project::encryption(shared, method, group_id, &request.body)
         }
         ("GET", ["config"]) => Ok(json_reply(200, &settings::view(shared))),
         ("POST", ["config"]) => settings::update(shared, &request.body),

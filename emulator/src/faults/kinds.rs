@@ -11,7 +11,8 @@ pub struct Fault {
     pub count: u32,
 }
 
-/// Which requests a fault applies to. `Any` matches the four operations and the token endpoint.
+/// Which requests a fault applies to. `Any` matches every emulated operation and the token
+/// endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
     Any,
@@ -20,10 +21,17 @@ pub enum Route {
     Get,
     Delete,
     Token,
+    /// `GET .../encryptionAtRest`.
+    GetEncryptionAtRest,
+    /// `PATCH .../encryptionAtRest`.
+    UpdateEncryptionAtRest,
+    /// `GET .../clusters`.
+    ListClusters,
 }
 
 impl Route {
-    /// Parses the name used by the control API (`any`, `list`, `create`, `get`, `delete`, `token`).
+    /// Parses the name used by the control API (`any`, `list`, `create`, `get`, `delete`, `token`,
+    /// `getEncryptionAtRest`, `updateEncryptionAtRest`, `listClusters`; any case).
     pub fn from_name(name: &str) -> Option<Route> {
         match name.to_ascii_lowercase().as_str() {
             "any" => Some(Route::Any),
@@ -32,6 +40,9 @@ impl Route {
             "get" => Some(Route::Get),
             "delete" => Some(Route::Delete),
             "token" => Some(Route::Token),
+            "getencryptionatrest" => Some(Route::GetEncryptionAtRest),
+            "updateencryptionatrest" => Some(Route::UpdateEncryptionAtRest),
+            "listclusters" => Some(Route::ListClusters),
             _ => None,
         }
     }

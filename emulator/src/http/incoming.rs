@@ -81,7 +81,7 @@ impl Incoming {
             path: self.path.clone(),
             query: self.query.clone(),
             headers: header_pairs(&self.headers),
-            body: String::from_utf8_lossy(&self.body).into_owned(),
+            body: crate::log::masked_body(&String::from_utf8_lossy(&self.body)),
             group_id: group_id.map(str::to_string),
             arrived,
             status: 0,

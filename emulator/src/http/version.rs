@@ -49,13 +49,23 @@ pub(crate) fn resolve_accept(
     accept: Option<&str>,
     today: CivilDate,
 ) -> Result<CivilDate, VersionError> {
+    resolve_accept_among(accept, today, &[ONLY_VERSION])
+}
+
+/// [`resolve_accept`] for a resource with several versions (oldest first): a date resolves to
+/// the latest version on or before it.
+pub(crate) fn resolve_accept_among(
+    accept: Option<&str>,
+    today: CivilDate,
+    versions: &[CivilDate],
+) -> Result<CivilDate, VersionError> {
     let accept = accept.ok_or(VersionError::Missing)?;
     let versioned = accept
         .split(',')
         .map(media_type_essence)
         .find(|essence| essence.starts_with("application/vnd.atlas."));
     match versioned {
-        Some(essence) => resolve_versioned(&essence, today),
+        Some(essence) => resolve_versioned(&essence, today, versions),
         None => Err(VersionError::Missing),
     }
 }
@@ -66,7 +76,7 @@ pub(crate) fn content_type_is_accepted(content_type: Option<&str>, today: CivilD
         return false;
     };
     let essence = media_type_essence(content_type);
-    essence == "application/json" || resolve_versioned(&essence, today).is_ok()
+    essence == "application/json" || resolve_versioned(&essence, today, &[ONLY_VERSION]).is_ok()
 }
 
 /// The media type without parameters, lower-cased (`Application/JSON; charset=x` -> `application/json`).
@@ -75,19 +85,22 @@ fn media_type_essence(media_type: &str) -> String {
     essence.trim().to_ascii_lowercase()
 }
 
-fn resolve_versioned(essence: &str, today: CivilDate) -> Result<CivilDate, VersionError> {
+fn resolve_versioned(
+    essence: &str,
+    today: CivilDate,
+    versions: &[CivilDate],
+) -> Result<CivilDate, VersionError> {
     let date_text = essence
         .strip_prefix("application/vnd.atlas.")
         .and_then(|rest| rest.strip_suffix("+json"))
         .ok_or(VersionError::Missing)?;
     let date =
         parse_date(date_text).ok_or_else(|| VersionError::Malformed(date_text.to_string()))?;
-    if date < ONLY_VERSION {
-        Err(VersionError::TooEarly(date_text.to_string()))
-    } else if date > today {
-        Err(VersionError::Future(date_text.to_string()))
-    } else {
-        Ok(ONLY_VERSION)
+    let resolved = versions.iter().rev().find(|version| **version <= date);
+    match resolved {
+        None => Err(VersionError::TooEarly(date_text.to_string())),
+        Some(_) if date > today => Err(VersionError::Future(date_text.to_string())),
+        Some(version) => Ok(*version),
     }
 }
 

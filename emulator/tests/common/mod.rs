@@ -332,3 +332,59 @@ pub async fn assert_error(response: Response, status: u16, code: &str) -> Value 
     assert!(body["parameters"].is_array(), "{body}");
     body
 }
+
+/// The emulator binary, for tests of its flags and banner.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_atlas-ear-emulator");
+
+/// A child emulator process, killed when dropped so a failed assertion never leaves it running.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A started binary: the process, its base URL and every line of its banner.
+pub struct StartedBinary {
+    pub child: Child,
+    pub base: String,
+    pub banner: Vec<String>,
+}
+
+/// Starts the binary on a free port with `args` and reads its banner, up to and including the
+/// line that starts with `last`.
+pub fn start_binary(args: &[&str], last: &str) -> StartedBinary {
+    let mut child = Child(
+        std::process::Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the emulator binary starts"),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().expect("stdout is piped"));
+    let mut banner = Vec::new();
+    loop {
+        let mut line = String::new();
+        let read = stdout.read_line(&mut line).expect("the banner is readable");
+        assert!(read > 0, "the banner ended before {last:?}: {banner:?}");
+        let line = line.trim_end().to_string();
+        let done = line.starts_with(last);
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    let base = banner[0]
+        .strip_prefix("atlas-ear-emulator listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {:?}", banner[0]))
+        .to_string();
+    StartedBinary {
+        child,
+        base,
+        banner,
+    }
+}
