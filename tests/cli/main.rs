@@ -31,6 +31,7 @@ mod interrupt;
 mod one_handshake;
 mod output_formats;
 mod precedence;
+mod private_networking;
 mod profiles;
 mod progress_terminal;
 mod proxies;
