@@ -55,9 +55,13 @@ pub fn sentence(flip: &Flip) -> String {
     };
     if flip.changed {
         format!(
-            "Private networking to {} is now {} in project {}{deleted}.",
+            "Private networking to {} is {} in project {}{deleted}.",
             key_service(flip.provider),
-            state(flip.to),
+            if flip.to {
+                "now required"
+            } else {
+                "no longer required"
+            },
             flip.project_id
         )
     } else {

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 /// Runs `atlas-ear ARGS` on a pseudo-terminal, typing `input`, and returns (exit code, output).
-fn on_terminal(
+pub(crate) fn on_terminal(
     emu: &Emulator,
     home: &tempfile::TempDir,
     args: &[&str],
