@@ -182,9 +182,12 @@ fn endpoints_exist(
 fn question(flip: &Flip, require: bool, endpoints: &[EndpointView]) -> String {
     let mut text = String::new();
     if !endpoints.is_empty() {
+        let these = match endpoints.len() {
+            1 => "This private endpoint".to_string(),
+            n => format!("These {n} private endpoints"),
+        };
         text.push_str(&format!(
-            "These {} private endpoint(s) of {} will be deleted first:\n{}\n",
-            endpoints.len(),
+            "{these} of {} will be deleted first:\n{}\n",
             flip.provider,
             endpoint_lines(endpoints)
         ));
