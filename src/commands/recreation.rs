@@ -6,10 +6,42 @@
 
 use crate::api::RawEndpoint;
 use crate::commands::outcome::Outcome;
+use crate::settings::WaitGoal;
 
 /// Whether an endpoint is being re-created by Atlas (rejected or removed on the provider side).
 pub(crate) fn is_recreating(status: Option<&str>) -> bool {
     status == Some("PENDING_RECREATION")
+}
+
+/// What one poll asks about: an endpoint by id and, while Atlas re-creates it, its region.
+pub(crate) struct PollTarget {
+    pub index: usize,
+    pub id: String,
+    /// Set while the endpoint is PENDING_RECREATION: the replacement may come under a new id,
+    /// so the region's endpoint is followed, and its last view stands while there is none.
+    pub follow_region: Option<(String, RawEndpoint)>,
+}
+
+impl PollTarget {
+    pub fn of(index: usize, outcome: &Outcome, goal: WaitGoal) -> PollTarget {
+        let id = match (&outcome.target, outcome.endpoint_id()) {
+            (_, Some(id)) => id.to_string(),
+            (target, None) => target.name().to_string(),
+        };
+        let follow_region = match (&outcome.endpoint, outcome.region()) {
+            (Some(last), Some(region))
+                if goal != WaitGoal::Deleted && is_recreating(outcome.status()) =>
+            {
+                Some((region.to_string(), last.clone()))
+            }
+            _ => None,
+        };
+        PollTarget {
+            index,
+            id,
+            follow_region,
+        }
+    }
 }
 
 /// The id in an endpoint's view, which changes when Atlas replaces the endpoint.

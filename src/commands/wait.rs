@@ -9,9 +9,7 @@
 use crate::api::{self, RawEndpoint, Scope};
 use crate::commands::outcome::{Outcome, Problem, Reason, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
-use crate::commands::recreation::{
-    endpoint_id_of, is_recreating, recreation_words, replacement_note,
-};
+use crate::commands::recreation::{PollTarget, endpoint_id_of, recreation_words, replacement_note};
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use crate::commands::{Done, dry_run};
 use crate::errors::{ApiError, exit};
@@ -251,37 +249,6 @@ impl Polling<'_, '_> {
             next_poll = Instant::now() + next_delay(timing);
         }
         false
-    }
-}
-
-/// What one poll asks about: an endpoint by id and, while Atlas re-creates it, its region.
-struct PollTarget {
-    index: usize,
-    id: String,
-    /// Set while the endpoint is PENDING_RECREATION: the replacement may come under a new id,
-    /// so the region's endpoint is followed, and its last view stands while there is none.
-    follow_region: Option<(String, RawEndpoint)>,
-}
-
-impl PollTarget {
-    fn of(index: usize, outcome: &Outcome, goal: WaitGoal) -> PollTarget {
-        let id = match (&outcome.target, outcome.endpoint_id()) {
-            (_, Some(id)) => id.to_string(),
-            (target, None) => target.name().to_string(),
-        };
-        let follow_region = match (&outcome.endpoint, outcome.region()) {
-            (Some(last), Some(region))
-                if goal != WaitGoal::Deleted && is_recreating(outcome.status()) =>
-            {
-                Some((region.to_string(), last.clone()))
-            }
-            _ => None,
-        };
-        PollTarget {
-            index,
-            id,
-            follow_region,
-        }
     }
 }
 

@@ -32,6 +32,7 @@ mod one_handshake;
 mod output_formats;
 mod precedence;
 mod private_networking;
+mod private_networking_asked;
 mod profiles;
 mod progress_terminal;
 mod proxies;

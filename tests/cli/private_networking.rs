@@ -12,12 +12,12 @@ const AWS_SECRET: &str = "wJalrXUtnFEMI-privnet-secret-access-key";
 const AZURE_CLIENT_ID: &str = "3f0c9a4e-privnet-client-id";
 const AZURE_SECRET: &str = "azure-privnet-client-secret-value";
 
-fn encryption_path() -> String {
+pub(crate) fn encryption_path() -> String {
     format!("/api/atlas/v2/groups/{PROJECT}/encryptionAtRest")
 }
 
 /// Customer-key encryption for both providers, with credentials, and private networking as given.
-fn seed_keys(emu: &Emulator, aws_required: bool, azure_required: bool) {
+pub(crate) fn seed_keys(emu: &Emulator, aws_required: bool, azure_required: bool) {
     let document = json!({
         "awsKms": {
             "enabled": true, "requirePrivateNetworking": aws_required,
@@ -44,14 +44,14 @@ fn sent(emu: &Emulator) -> Vec<String> {
         .collect()
 }
 
-fn patches(emu: &Emulator) -> Vec<LoggedRequest> {
+pub(crate) fn patches(emu: &Emulator) -> Vec<LoggedRequest> {
     api_requests(emu)
         .into_iter()
         .filter(|r| r.method == "PATCH" && r.is_authenticated())
         .collect()
 }
 
-fn required(emu: &Emulator, key: &str) -> bool {
+pub(crate) fn required(emu: &Emulator, key: &str) -> bool {
     emu.encryption(PROJECT)[key]["requirePrivateNetworking"] == true
 }
 
@@ -353,112 +353,5 @@ fn no_credential_of_the_configuration_reaches_any_output() {
     }
     for patch in patches(&emu) {
         assert!(!patch.body.contains("accessKeyID") && !patch.body.contains("clientID"));
-    }
-}
-
-#[test]
-fn the_dry_run_patch_pasted_into_curl_does_what_the_tool_does() {
-    let emu = emulator();
-    seed_keys(&emu, false, false);
-    let home = scratch_home();
-    let out = run(atlas(&emu, &home).args(["private-networking", "enable", "--dry-run"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(emu.requests().is_empty(), "a dry run sends nothing");
-    let without_comments: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with('#')).collect();
-    let commands: Vec<String> = without_comments
-        .join("\n")
-        .split("\ncurl ")
-        .enumerate()
-        .map(|(i, c)| {
-            if i == 0 {
-                c.to_string()
-            } else {
-                format!("curl {c}")
-            }
-        })
-        .collect();
-    assert_eq!(commands.len(), 2, "the GET, then the PATCH: {}", out.stdout);
-    assert!(commands[0].contains("--request GET"), "{}", commands[0]);
-    assert!(commands[1].contains("--request PATCH"), "{}", commands[1]);
-
-    let answer = json(&crate::dry_run::paste_into_curl(&commands[1]));
-    assert_eq!(answer["awsKms"]["requirePrivateNetworking"], true);
-    assert!(required(&emu, "awsKms"), "curl turned it on");
-
-    // The same change through the tool, in another project, looks the same on the wire.
-    let other = json!({"awsKms": {"enabled": true, "region": "US_EAST_1",
-                                  "customerMasterKeyID": "arn:aws:kms:us-east-1:1:key/other"}});
-    emu.seed_encryption(OTHER_PROJECT, &other).unwrap();
-    let out = run(atlas(&emu, &home)
-        .env("MONGODB_ATLAS_PROJECT_ID", OTHER_PROJECT)
-        .args(["private-networking", "enable", "--yes"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let patches = patches(&emu);
-    assert_eq!(patches.len(), 2, "one PATCH from curl, one from the tool");
-    let (curl, tool) = (&patches[0], &patches[1]);
-    assert_eq!(curl.path, encryption_path());
-    assert_eq!(tool.path, encryption_path().replace(PROJECT, OTHER_PROJECT));
-    assert_eq!(curl.body, tool.body);
-    for header in ["accept", "content-type"] {
-        assert_eq!(curl.header(header), tool.header(header), "{header}");
-    }
-    assert_eq!(
-        emu.encryption(OTHER_PROJECT)["awsKms"]["requirePrivateNetworking"],
-        true
-    );
-}
-
-/// The prompt, on a pseudo-terminal (util-linux `script`).
-#[cfg(target_os = "linux")]
-mod on_a_terminal {
-    use super::*;
-    use crate::terminal::on_terminal;
-
-    #[test]
-    fn declined_sends_nothing_and_yes_patches() {
-        let emu = emulator();
-        seed_keys(&emu, true, false);
-        let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
-        let home = scratch_home();
-        let args = ["private-networking", "disable", "--delete-endpoints"];
-        let (code, text) = on_terminal(&emu, &home, &args, "n\n");
-        assert_eq!(code, 1, "{text}");
-        assert!(text.contains("will be deleted first"), "{text}");
-        assert!(text.contains(&format!("US_EAST_1  {id}  ACTIVE")), "{text}");
-        assert!(
-            text.contains("Stop requiring private networking to AWS KMS in project")
-                && text.contains("(requirePrivateNetworking true -> false)? [y/N]"),
-            "{text}"
-        );
-        assert!(text.contains("cancelled; nothing was sent"), "{text}");
-        assert!(
-            api_requests(&emu).iter().all(|r| r.method == "GET"),
-            "declined: no DELETE, no PATCH"
-        );
-        assert_eq!(emu.endpoints(PROJECT, "AWS")[0]["status"], "ACTIVE");
-        assert!(required(&emu, "awsKms"));
-
-        emu.clear_requests();
-        let (code, text) = on_terminal(
-            &emu,
-            &home,
-            &[
-                "private-networking",
-                "enable",
-                "--project-id",
-                OTHER_PROJECT,
-            ],
-            "",
-        );
-        assert_eq!(code, 11, "no key: refused before asking: {text}");
-        assert!(!text.contains("[y/N]"), "{text}");
-
-        emu.request_deletion(&id);
-        emu.set_settle_after(std::time::Duration::ZERO);
-        let (code, text) = on_terminal(&emu, &home, &["private-networking", "disable"], "y\n");
-        assert_eq!(code, 0, "{text}");
-        assert!(text.contains("no longer required"), "{text}");
-        assert_eq!(patches(&emu).len(), 1);
-        assert!(!required(&emu, "awsKms"));
     }
 }
