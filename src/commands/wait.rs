@@ -393,6 +393,8 @@ fn apply_poll(
     }
     if let (true, Some(old)) = (replaced, old_id) {
         outcome.notes.push(replacement_note(outcome, &old));
+        // An approval step named the old connection; the replacement needs its own.
+        outcome.next_step = None;
     }
     progress.relabel(slot, &outcome.label());
     let status = outcome.status().unwrap_or("(no status)").to_string();

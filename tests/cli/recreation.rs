@@ -186,3 +186,67 @@ fn apply_follows_a_replacement_by_region_and_reports_the_new_id() {
         "lists only"
     );
 }
+
+/// The replacement of `old` in the emulator once it is listed with `status`.
+fn replacement_when(emu: &Emulator, provider: &str, old: &str, status: &str) -> serde_json::Value {
+    let limit = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let found = emu
+            .endpoints(PROJECT, provider)
+            .into_iter()
+            .find(|e| e["id"] != old && e["status"] == status);
+        if let Some(endpoint) = found {
+            return endpoint;
+        }
+        assert!(std::time::Instant::now() < limit, "no replacement {status}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_azure_replacement_is_approved_again_under_its_own_connection_name() {
+    let emu = emulator();
+    let old = emu.seed_endpoint(PROJECT, "AZURE", "US_CENTRAL", "PENDING_ACCEPTANCE");
+    let home = scratch_home();
+    let args = [
+        "wait",
+        &old,
+        "--for",
+        "active",
+        "--provider",
+        "azure",
+        "--interval",
+        "50ms",
+        "--timeout",
+        "120s",
+    ];
+    let child = spawn_atlas(&emu, &home, &args);
+    // Seen awaiting approval (its step printed), then rejected on the Azure side.
+    wait_for_requests(&emu, |r| r.iter().filter(|r| r.status == 200).count() >= 2);
+    assert!(emu.replace(&old));
+    wait_for_requests(&emu, |r| {
+        r.iter()
+            .any(|r| r.status == 200 && r.path == collection_path("AZURE"))
+    });
+    emu.set_settle_after(std::time::Duration::from_millis(100));
+    let new = replacement_when(&emu, "AZURE", &old, "PENDING_ACCEPTANCE");
+    let new_id = new["id"].as_str().unwrap().to_string();
+    let new_name = new["privateEndpointConnectionName"].as_str().unwrap();
+    let seen = api_requests(&emu).len();
+    wait_for_requests(&emu, |r| r.len() >= seen + 2);
+    assert!(emu.approve(&new_id));
+    let out = finish(child);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&new_id) && out.stdout.contains("ACTIVE"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "US_CENTRAL {new_id}: approve the private endpoint connection '{new_name}'"
+        )),
+        "the replacement's own approval step: {}",
+        out.stderr
+    );
+}
