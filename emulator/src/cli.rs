@@ -1,6 +1,7 @@
 //! The command-line surface of `atlas-ear-emulator` and its resolution into a `Config`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -74,6 +75,12 @@ pub struct Cli {
     #[arg(long, value_name = "GROUP_ID=CAPACITY/PER_MINUTE", value_parser = parse_project_rate_limit)]
     pub project_rate_limit: Vec<(String, RateLimit)>,
 
+    /// Keep endpoints, encryption configurations and clusters in this JSON file across restarts:
+    /// read at start if it exists, written atomically after every change. Seeding flags apply
+    /// only when the file is new.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
     /// The project the seeding flags set up and the printed `export` lines name.
     #[arg(long, value_name = "GROUP_ID", default_value = DEMO_PROJECT_ID, value_parser = parse_group_id)]
     pub project_id: String,
@@ -143,6 +150,7 @@ impl Cli {
             token_lifetime: self.token_lifetime,
             rate_limit: self.rate_limit,
             project_rate_limits: self.project_rate_limit.into_iter().collect(),
+            state_file: self.state,
         })
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The demo public API key (the digest username). Atlas public keys are 8 lower-case characters.
@@ -50,6 +51,10 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
     /// Projects (by `groupId`) with a bucket of their own instead of `rate_limit`.
     pub project_rate_limits: BTreeMap<String, RateLimit>,
+    /// A JSON file that keeps endpoints, encryption configurations and clusters across restarts:
+    /// read at start if it exists (a file that cannot be read or is not a state file is an
+    /// error), written at start and atomically after every change. `None` keeps state in memory.
+    pub state_file: Option<PathBuf>,
 }
 
 /// The hash used by digest authentication.
@@ -93,6 +98,7 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(3600),
             rate_limit: None,
             project_rate_limits: BTreeMap::new(),
+            state_file: None,
         }
     }
 }
@@ -125,6 +131,7 @@ impl fmt::Debug for Config {
             .field("token_lifetime", &self.token_lifetime)
             .field("rate_limit", &self.rate_limit)
             .field("project_rate_limits", &self.project_rate_limits)
+            .field("state_file", &self.state_file)
             .finish()
     }
 }

@@ -60,18 +60,26 @@ use crate::state::Shared;
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// Whether the state came from an existing state file.
+    restored: bool,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
-    /// Binds `config.listen` and starts serving on a new thread. Returns once the server accepts
-    /// connections; binding errors (port in use, bad address) come back here.
+    /// Reads the state file (if `config.state_file` names one that exists), binds `config.listen`
+    /// and starts serving on a new thread. Returns once the server accepts connections; a state
+    /// file that cannot be read, written or understood, and binding errors (port in use, bad
+    /// address) come back here, each naming the file or address.
     pub fn start(config: Config) -> io::Result<Emulator> {
-        let listener = std::net::TcpListener::bind(config.listen)?;
+        let listen = config.listen;
+        let (shared, restored) = Shared::open(config)?;
+        let cannot_listen =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot listen on {listen}: {e}"));
+        let listener = std::net::TcpListener::bind(listen).map_err(cannot_listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(shared);
         let (shutdown, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
         let server_state = shared.clone();
@@ -106,6 +114,7 @@ impl Emulator {
         let emulator = Emulator {
             shared,
             addr,
+            restored,
             shutdown: Some(shutdown),
             thread: Some(thread),
         };
@@ -125,6 +134,27 @@ impl Emulator {
     /// The address actually bound (the real port when the config said 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Whether the state was read from an existing state file at start.
+    pub fn restored_state(&self) -> bool {
+        self.restored
+    }
+
+    /// Lines for a POSIX shell that point `atlas-ear` at this emulator: its base URL, the API
+    /// keys it accepts and `project_id`, as `export NAME=VALUE` lines (a value with anything but
+    /// letters, digits and `_.:/-` is single-quoted). The binary prints exactly these.
+    pub fn export_lines(&self, project_id: &str) -> String {
+        let config = &self.shared.config;
+        [
+            ("MONGODB_ATLAS_BASE_URL", self.base_url()),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", config.public_key.clone()),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", config.private_key.clone()),
+            ("MONGODB_ATLAS_PROJECT_ID", project_id.to_string()),
+        ]
+        .iter()
+        .map(|(name, value)| format!("export {name}={}\n", shell_word(value)))
+        .collect()
     }
 
     /// API and token requests in arrival order (never `/__emulator/` ones).
@@ -190,18 +220,20 @@ impl Emulator {
     /// straight to `ACTIVE` when it settles. False for unknown ids, AWS endpoints and other statuses.
     pub fn approve(&self, endpoint_id: &str) -> bool {
         let settle = self.shared.settle_after();
-        lock(&self.shared.store)
+        let approved = lock(&self.shared.store)
             .approve(endpoint_id, Instant::now(), settle)
-            .is_ok()
+            .is_ok();
+        self.saved(approved)
     }
 
     /// Rejects an `ACTIVE` or `PENDING_ACCEPTANCE` endpoint on the provider side: it becomes
     /// `PENDING_RECREATION`, then `INITIATING` again. False for unknown ids and other statuses.
     pub fn reject(&self, endpoint_id: &str) -> bool {
         let settle = self.shared.settle_after();
-        lock(&self.shared.store)
+        let rejected = lock(&self.shared.store)
             .reject(endpoint_id, false, Instant::now(), settle)
-            .is_ok()
+            .is_ok();
+        self.saved(rejected)
     }
 
     /// Like [`Emulator::reject`], but Atlas replaces the endpoint by a new one: the old id is gone
@@ -209,9 +241,10 @@ impl Emulator {
     /// region. False for unknown ids and other statuses.
     pub fn replace(&self, endpoint_id: &str) -> bool {
         let settle = self.shared.settle_after();
-        lock(&self.shared.store)
+        let replaced = lock(&self.shared.store)
             .reject(endpoint_id, true, Instant::now(), settle)
-            .is_ok()
+            .is_ok();
+        self.saved(replaced)
     }
 
     /// Inserts an endpoint directly (no HTTP, no validation, no one-per-region rule) and returns
@@ -224,7 +257,9 @@ impl Emulator {
         region: &str,
         status: &str,
     ) -> String {
-        lock(&self.shared.store).seed(group_id, provider, region, status, None, Instant::now())
+        let id =
+            lock(&self.shared.store).seed(group_id, provider, region, status, None, Instant::now());
+        self.saved(id)
     }
 
     /// Inserts a `FAILED` endpoint with this `errorMessage`, as `seed_endpoint` does.
@@ -236,30 +271,34 @@ impl Emulator {
         error_message: &str,
     ) -> String {
         let failure = Some(error_message);
-        lock(&self.shared.store).seed(
+        let id = lock(&self.shared.store).seed(
             group_id,
             provider,
             region,
             "FAILED",
             failure,
             Instant::now(),
-        )
+        );
+        self.saved(id)
     }
 
     /// Makes an existing endpoint `FAILED` now, with `error_message` as `errorMessage` (a default
     /// one when empty). False for unknown ids and for endpoints already `DELETING`.
     pub fn fail_endpoint(&self, endpoint_id: &str, error_message: &str) -> bool {
         let settle = self.shared.settle_after();
-        lock(&self.shared.store)
+        let failed = lock(&self.shared.store)
             .fail(endpoint_id, error_message, Instant::now(), settle)
-            .is_ok()
+            .is_ok();
+        self.saved(failed)
     }
 
     /// Starts deleting an endpoint of any project, as a DELETE request would: `DELETING` for the
     /// settle time, then gone. False for unknown ids; an endpoint already `DELETING` is left as is.
     pub fn request_deletion(&self, endpoint_id: &str) -> bool {
         let settle = self.shared.settle_after();
-        lock(&self.shared.store).request_deletion_by_id(endpoint_id, Instant::now(), settle)
+        let deleting =
+            lock(&self.shared.store).request_deletion_by_id(endpoint_id, Instant::now(), settle);
+        self.saved(deleting)
     }
 
     /// The endpoints of one project and provider as the API would list them now.
@@ -289,7 +328,8 @@ impl Emulator {
             })
             .collect::<Result<Vec<_>, String>>()
             .map_err(|why| format!("cluster {name}: {why}"))?;
-        Ok(lock(&self.shared.clusters).seed(group_id, name, regions))
+        let id = lock(&self.shared.clusters).seed(group_id, name, regions);
+        Ok(self.saved(id))
     }
 
     /// Sets a project's encryption-at-rest configuration for the providers `document` names, as
@@ -315,6 +355,12 @@ impl Emulator {
         lock(&self.shared.auth.tokens).issued_total()
     }
 
+    /// Writes the state file after a change made through the handle, then passes `result` on.
+    fn saved<T>(&self, result: T) -> T {
+        self.shared.save_state();
+        result
+    }
+
     /// Stops the server and waits for its thread; open connections are closed.
     pub fn stop(self) {
         drop(self);
@@ -327,6 +373,19 @@ impl Emulator {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// `value` as one shell word: as it is when it holds only safe characters, else single-quoted.
+fn shell_word(value: &str) -> String {
+    let safe = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.:/-".contains(&b));
+    if safe {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
     }
 }
 

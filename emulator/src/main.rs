@@ -35,18 +35,29 @@ fn run(config: Config, seeds: seeds::Seeds) -> anyhow::Result<()> {
         let _context = runtime.enter();
         StopSignal::listen()?
     };
-    let emulator = Emulator::start(config.clone())
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    seeds.apply(&emulator)?;
-    print_banner(&emulator, &config).context("cannot write to stdout")?;
+    // The error names the state file or the address itself.
+    let emulator = Emulator::start(config.clone())?;
+    // A restored state file already holds what the seeding flags set up the first time, and
+    // whatever changed since; seeding again would undo those changes.
+    let seeded = !emulator.restored_state();
+    if seeded {
+        seeds.apply(&emulator)?;
+    }
+    print_banner(&emulator, &config, &seeds, seeded).context("cannot write to stdout")?;
     runtime.block_on(stop.wait());
     emulator.stop();
     Ok(())
 }
 
 /// The first line is fixed so scripts can read the address; the rest are the demo credentials,
-/// printed on purpose so a user can copy them.
-fn print_banner(emulator: &Emulator, config: &Config) -> std::io::Result<()> {
+/// printed on purpose so a user can copy them, the project and state file, and last the `export`
+/// lines that point `atlas-ear` at this emulator.
+fn print_banner(
+    emulator: &Emulator,
+    config: &Config,
+    seeds: &seeds::Seeds,
+    seeded: bool,
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -65,6 +76,27 @@ fn print_banner(emulator: &Emulator, config: &Config) -> std::io::Result<()> {
         "control API:   {}/__emulator/health",
         emulator.base_url()
     )?;
+    writeln!(out, "project id:    {}", seeds.project_id)?;
+    if let Some(path) = &config.state_file {
+        let how = if emulator.restored_state() {
+            "restored"
+        } else {
+            "new"
+        };
+        writeln!(out, "state file:    {} ({how})", path.display())?;
+    }
+    if !seeded && seeds.asked() {
+        writeln!(
+            out,
+            "seeding flags: not applied, the state file already holds the project"
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "# To point atlas-ear at this emulator, paste into a shell:"
+    )?;
+    write!(out, "{}", emulator.export_lines(&seeds.project_id))?;
     out.flush()
 }
 

@@ -157,6 +157,11 @@ impl Seeds {
         Ok(())
     }
 
+    /// Whether any seeding flag was given.
+    pub fn asked(&self) -> bool {
+        !self.clusters.is_empty() || !self.encryption.is_empty()
+    }
+
     /// Seeds the project through the library.
     pub fn apply(&self, emulator: &Emulator) -> anyhow::Result<()> {
         for cluster in &self.clusters {

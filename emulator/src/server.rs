@@ -1,6 +1,7 @@
 //! The HTTP/1.1 server: accepts connections (keep-alive), reads each request whole, sends control
 //! requests to `control` and everything else through the API pipeline, logs it, applies the
-//! configured latency, and answers or drops the connection.
+//! configured latency, and answers or drops the connection. After a request that may have changed
+//! something, the state file (if any) is written.
 
 use std::fmt;
 use std::sync::Arc;
@@ -102,12 +103,21 @@ async fn handle(
         headers: parts.headers,
         body,
     };
+    let changes_state = !matches!(incoming.method.as_str(), "GET" | "HEAD");
     if incoming.path.starts_with(control::PREFIX) {
-        return Ok(control::answer(&shared, &incoming).into_response());
+        let reply = control::answer(&shared, &incoming);
+        if changes_state {
+            shared.save_state();
+        }
+        return Ok(reply.into_response());
     }
     let logged = incoming.to_logged(routes::group_segment(&incoming.path), arrived);
     let key = lock(&shared.log).record(logged);
     let outcome = pipeline::answer(&shared, &incoming, &origin).await;
+    // After any request that may have changed a project (a refused one writes the same state).
+    if changes_state && routes::group_segment(&incoming.path).is_some() {
+        shared.save_state();
+    }
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }

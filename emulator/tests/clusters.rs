@@ -132,6 +132,8 @@ async fn pages_links_and_envelope() {
     assert_eq!(rels, ["previous", "self"]);
     let bad = list(&mut client, "?itemsPerPage=501").await;
     assert_error(bad, 400, "INVALID_QUERY_PARAMETER").await;
+    let bad = list(&mut client, "?includeDeletedWithRetainedBackups=maybe").await;
+    assert_error(bad, 400, "INVALID_QUERY_PARAMETER").await;
 }
 
 #[tokio::test]

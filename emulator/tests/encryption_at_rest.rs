@@ -303,6 +303,11 @@ async fn envelope_wraps_the_configuration() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], 200);
     assert_eq!(body["content"]["awsKms"]["enabled"], false);
+    // List parameters are not this operation's: ignored, as other unknown parameters are.
+    let ignored = client
+        .get(&format!("{}?itemsPerPage=lots", path(GROUP)))
+        .await;
+    assert_eq!(ignored.status(), StatusCode::OK);
 }
 
 #[tokio::test]

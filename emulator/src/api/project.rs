@@ -123,10 +123,13 @@ fn validate(target: &ProjectTarget<'_>, request: &Incoming) -> Result<Validated,
     let pairs = request.query_pairs();
     let envelope = boolean_param(&pairs, "envelope", false)?;
     let pretty = boolean_param(&pairs, "pretty", false)?;
-    let page = page_params(&pairs)?;
-    if target.operation == ProjectOperation::ListClusters {
+    // The list parameters belong to the cluster list; the configuration ignores them.
+    let page = if target.operation == ProjectOperation::ListClusters {
         boolean_param(&pairs, "includeDeletedWithRetainedBackups", false)?;
-    }
+        page_params(&pairs)?
+    } else {
+        page_params(&[])?
+    };
     let patch = match target.operation {
         ProjectOperation::UpdateEncryption => read_patch(&request.body)?,
         _ => EncryptionPatch::default(),

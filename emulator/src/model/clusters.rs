@@ -133,6 +133,15 @@ impl ClusterStore {
             .map(Cluster::view)
             .collect()
     }
+
+    /// Every cluster, for the state file.
+    pub fn snapshot(&self) -> Vec<Cluster> {
+        self.clusters.clone()
+    }
+
+    pub fn restore(clusters: Vec<Cluster>) -> ClusterStore {
+        ClusterStore { clusters }
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,20 @@ impl EncryptionStore {
     pub fn set(&mut self, group_id: &str, config: ProjectEncryption) {
         self.projects.insert(group_id.to_string(), config);
     }
+
+    /// Every configured project, for the state file.
+    pub fn snapshot(&self) -> BTreeMap<String, ProjectEncryption> {
+        self.projects
+            .iter()
+            .map(|(group, config)| (group.clone(), config.clone()))
+            .collect()
+    }
+
+    pub fn restore(snapshot: BTreeMap<String, ProjectEncryption>) -> EncryptionStore {
+        EncryptionStore {
+            projects: snapshot.into_iter().collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -251,6 +251,19 @@ impl EndpointStore {
             .clone()
     }
 
+    /// Every endpoint as of `now`, for the state file (regions set to fail are not kept).
+    pub fn snapshot(&mut self, now: Instant, settle: Duration) -> Vec<Endpoint> {
+        self.refresh(now, settle);
+        self.endpoints.clone()
+    }
+
+    pub fn restore(endpoints: Vec<Endpoint>) -> EndpointStore {
+        EndpointStore {
+            endpoints,
+            failing_regions: HashMap::new(),
+        }
+    }
+
     /// An id no endpoint has, nor will take when its recreation completes.
     fn unused_id(&self) -> String {
         loop {

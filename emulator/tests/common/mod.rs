@@ -346,9 +346,11 @@ impl Drop for Child {
     }
 }
 
-/// A started binary: the process, its base URL and every line of its banner.
+/// A started binary: the process, its base URL and every line of its banner. Its stdout stays
+/// open, so the lines it prints after the ones read never meet a closed pipe.
 pub struct StartedBinary {
     pub child: Child,
+    pub stdout: BufReader<std::process::ChildStdout>,
     pub base: String,
     pub banner: Vec<String>,
 }
@@ -384,6 +386,7 @@ pub fn start_binary(args: &[&str], last: &str) -> StartedBinary {
         .to_string();
     StartedBinary {
         child,
+        stdout,
         base,
         banner,
     }
