@@ -48,6 +48,11 @@ pub struct Flip {
     pub deleted: Vec<EndpointView>,
 }
 
+/// "1 endpoint", "3 endpoints".
+pub fn endpoints_count(count: usize) -> String {
+    format!("{count} endpoint{}", if count == 1 { "" } else { "s" })
+}
+
 /// The provider's key service, as people call it.
 pub fn key_service(provider: Provider) -> &'static str {
     match provider {
@@ -238,8 +243,8 @@ async fn delete_all(
             .collect(),
     );
     progress.note(&format!(
-        "deleting {} endpoint(s) of {provider}, then waiting up to {} until none is left (one list every {})",
-        endpoints.len(),
+        "deleting {} of {provider}, then waiting up to {} until none is left (one list every {})",
+        endpoints_count(endpoints.len()),
         humantime::format_duration(timing.timeout),
         humantime::format_duration(timing.interval),
     ));
@@ -251,7 +256,12 @@ async fn delete_all(
                 && !is_not_found(&error)
             {
                 progress.finish();
-                return Err(error);
+                return Err(error.context(format!(
+                    "deleting endpoint {} ({}) failed after {slot} of {} were asked to go; private networking is still required (no PATCH was sent)",
+                    printable(&endpoint.id),
+                    printable(&endpoint.region),
+                    endpoints_count(endpoints.len())
+                )));
             }
         }
         progress.status(slot, "DELETING");

@@ -3,7 +3,7 @@
 //! `-q` the ids of the endpoints deleted first. The sentence goes to stderr when stdout is for
 //! machines, so a script reads only the result.
 
-use crate::commands::private_networking::{Flip, key_service};
+use crate::commands::private_networking::{Flip, endpoints_count, key_service};
 use crate::escape::printable;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
@@ -51,7 +51,7 @@ pub fn sentence(flip: &Flip) -> String {
     let state = |on: bool| if on { "required" } else { "not required" };
     let deleted = match flip.deleted.len() {
         0 => String::new(),
-        n => format!(" after deleting its {n} private endpoint(s)"),
+        n => format!(" after deleting its {}", endpoints_count(n)),
     };
     if flip.changed {
         format!(
@@ -126,6 +126,6 @@ fn change_word(flip: &Flip) -> String {
     match (flip.changed, flip.deleted.len()) {
         (false, _) => "none (already so)".into(),
         (true, 0) => "patched".into(),
-        (true, n) => format!("{n} endpoint(s) deleted, patched"),
+        (true, n) => format!("{} deleted, patched", endpoints_count(n)),
     }
 }

@@ -355,3 +355,36 @@ fn no_credential_of_the_configuration_reaches_any_output() {
         assert!(!patch.body.contains("accessKeyID") && !patch.body.contains("clientID"));
     }
 }
+
+#[test]
+fn a_delete_that_fails_stops_the_teardown_before_the_patch() {
+    let emu = emulator();
+    seed_keys(&emu, true, false);
+    let id = emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
+    emu.inject(Fault {
+        route: Route::Delete,
+        kind: FaultKind::Status {
+            status: 409,
+            retry_after: None,
+        },
+        count: 1,
+    });
+    let home = scratch_home();
+    let args = [
+        "private-networking",
+        "disable",
+        "--delete-endpoints",
+        "--yes",
+    ];
+    let out = run(atlas(&emu, &home).args(args));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("deleting endpoint {id} (US_EAST_1) failed"))
+            && out.stderr.contains("no PATCH was sent"),
+        "{}",
+        out.stderr
+    );
+    assert!(patches(&emu).is_empty());
+    assert!(required(&emu, "awsKms"));
+}
