@@ -1,5 +1,6 @@
-//! `private-networking` beyond a script's run: its `--dry-run` PATCH, pasted into curl, changes
-//! what the tool changes; and on a terminal it asks, and a declined question sends nothing.
+//! `private-networking` beyond a script's run: its `--dry-run` (every request in order; the
+//! PATCH, pasted into curl, changes what the tool changes), and on a terminal it asks, and a
+//! declined question sends nothing.
 
 use crate::common;
 use crate::private_networking::{encryption_path, patches, required, seed_keys};
@@ -112,4 +113,28 @@ mod on_a_terminal {
         assert_eq!(patches(&emu).len(), 1);
         assert!(!required(&emu, "awsKms"));
     }
+}
+
+#[test]
+fn the_dry_run_of_the_teardown_prints_every_request_in_order() {
+    let emu = emulator();
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "private-networking",
+        "disable",
+        "--provider",
+        "azure",
+        "--delete-endpoints",
+        "--dry-run",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(emu.requests().is_empty(), "a dry run sends nothing");
+    let methods: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("--request "))
+        .map(|l| l.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(methods, ["GET", "GET", "DELETE", "GET", "PATCH"]);
+    insta::assert_snapshot!(out.stdout.replace(&emu.base_url(), "http://127.0.0.1:PORT"));
 }
