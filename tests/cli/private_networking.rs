@@ -388,3 +388,28 @@ fn a_delete_that_fails_stops_the_teardown_before_the_patch() {
     assert!(patches(&emu).is_empty());
     assert!(required(&emu, "awsKms"));
 }
+
+#[test]
+fn quiet_prints_the_ids_deleted_first() {
+    let emu = emulator_with(|c| c.settle_after = std::time::Duration::ZERO);
+    seed_keys(&emu, false, true);
+    let ids = [
+        emu.seed_endpoint(PROJECT, "AZURE", "US_CENTRAL", "PENDING_ACCEPTANCE"),
+        emu.seed_endpoint(PROJECT, "AZURE", "EUROPE_WEST", "ACTIVE"),
+    ];
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "private-networking",
+        "disable",
+        "--provider",
+        "azure",
+        "--delete-endpoints",
+        "--yes",
+        "--interval",
+        "50ms",
+        "-q",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{}\n{}\n", ids[0], ids[1]));
+    assert!(!required(&emu, "azureKeyVault"));
+}
