@@ -86,6 +86,13 @@ async fn a_restart_with_the_same_file_keeps_what_was_there() {
         .send(Method::PATCH, &path_ear, &headers, Some(&flip))
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
+    let seeded = reqwest::Client::new()
+        .post(format!("{}/__emulator/clusters", first.base))
+        .json(&json!({"groupId": GROUP, "name": "web", "regions": [{"provider": "AWS", "region": "EU_WEST_2"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seeded.status(), StatusCode::OK);
     // Killed, not stopped: the file must already hold every change.
     drop(first);
 
@@ -131,7 +138,7 @@ async fn a_restart_with_the_same_file_keeps_what_was_there() {
         config["awsKms"]["requirePrivateNetworking"], true,
         "the PATCH was kept, not re-seeded"
     );
-    assert_eq!(clusters(&mut client).await, ["orders"]);
+    assert_eq!(clusters(&mut client).await, ["orders", "web"]);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -119,6 +119,51 @@ async fn bearer_tokens_are_accepted_on_every_operation() {
 }
 
 #[tokio::test]
+async fn bearer_tokens_are_accepted_on_the_project_resources() {
+    let emulator = start(slow_config());
+    emulator
+        .seed_cluster(GROUP, "orders", &[("AWS", "EU_WEST_2")])
+        .unwrap();
+    let token = token(&emulator).await;
+    let clusters = format!("/api/atlas/v2/groups/{GROUP}/clusters");
+    let listed = reqwest::Client::new()
+        .get(format!("{}{clusters}", emulator.base_url()))
+        .header("accept", "application/vnd.atlas.2024-08-05+json")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let ear = format!("/api/atlas/v2/groups/{GROUP}/encryptionAtRest");
+    let read = bearer(&emulator, reqwest::Method::GET, &ear, &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let refused = bearer(&emulator, reqwest::Method::PATCH, &ear, &token)
+        .header("content-type", "application/json")
+        .body(r#"{"awsKms":{"requirePrivateNetworking":true}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::BAD_REQUEST,
+        "authenticated, then refused"
+    );
+    let anonymous = reqwest::Client::new()
+        .patch(format!("{}{ear}", emulator.base_url()))
+        .header("accept", ACCEPT)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(emulator.tokens_issued(), 1);
+}
+
+#[tokio::test]
 async fn wrong_client_credentials_get_401_and_no_token() {
     let emulator = start(slow_config());
     let form = "grant_type=client_credentials";

@@ -5,8 +5,8 @@
 //! Cluster descriptions are large; each page is reduced to names and (provider, region) pairs
 //! as it arrives, and the walk is bounded like the endpoint list.
 
-use super::pages::{Bounds, More, PageWalk};
-use super::{ITEMS_PER_PAGE, PlannedRequest, not_what_the_api_promises};
+use super::pages::{Bounds, ITEMS_PER_PAGE, More, PageWalk, not_what_the_api_promises};
+use super::request::PlannedRequest;
 use crate::http::ApiClient;
 use crate::regions::Provider;
 use anyhow::Result;

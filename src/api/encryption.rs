@@ -7,7 +7,7 @@
 //! [`EncryptionAtRest`], which holds only the fields named below, and the body itself is dropped,
 //! so no secret can reach an output, a trace of this layer, an error or `Debug`.
 
-use super::PlannedRequest;
+use super::request::PlannedRequest;
 use crate::errors::TransportError;
 use crate::escape::printable_snippet;
 use crate::http::{ApiClient, ApiResponse};
@@ -82,7 +82,7 @@ pub async fn update_encryption(
 
 /// What a provider's object says about its key and private networking. A missing object or
 /// field reads as off: a project without customer-key encryption has nothing to require.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct KeySettings {
     /// Customer-key encryption is enabled for this provider.
     pub enabled: bool,
@@ -150,7 +150,7 @@ impl EncryptionAtRest {
             Provider::Aws => self.aws_kms.as_ref().map(|a| &a.settings),
             Provider::Azure => self.azure_key_vault.as_ref().map(|a| &a.settings),
         };
-        settings.cloned().unwrap_or_default()
+        settings.copied().unwrap_or_default()
     }
 }
 

@@ -14,12 +14,12 @@ pub mod encryption;
 mod pages;
 pub mod request;
 
-use crate::errors::TransportError;
-use crate::escape::{printable, printable_snippet};
+use crate::escape::printable;
 
 pub use request::PlannedRequest;
 
-use pages::{Bounds, More, PageWalk};
+use pages::{Bounds, More, PageWalk, not_what_the_api_promises};
+pub use pages::{ITEMS_PER_PAGE, decode_page};
 
 use crate::http::{ApiClient, ApiResponse};
 use crate::regions::Provider;
@@ -27,8 +27,6 @@ use anyhow::Result;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-/// Largest page Atlas serves; fewer pages mean fewer round trips.
-pub const ITEMS_PER_PAGE: usize = 500;
 /// Most endpoints one list may hold: ten full pages. A project has a few dozen endpoints per
 /// provider at most (one per region), so a server that keeps sending more is broken or hostile.
 pub const MAX_LIST_ITEMS: usize = 5_000;
@@ -204,23 +202,6 @@ const ENDPOINT_LIST: Bounds = Bounds {
     max_bytes: MAX_LIST_BYTES,
 };
 
-fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> TransportError {
-    TransportError(format!(
-        "the server answered HTTP {} with {} that is not {expected}; body starts: {}",
-        response.status.as_u16(),
-        response
-            .content_type
-            .as_deref()
-            .map(|c| format!("content type '{}'", printable_snippet(c.as_bytes(), 80)))
-            .unwrap_or_else(|| "no content type".into()),
-        if response.body.is_empty() {
-            "(empty)".to_string()
-        } else {
-            printable_snippet(&response.body, 120)
-        }
-    ))
-}
-
 /// A deletion is answered 204 with no body. A 2xx carrying something that is not JSON (a proxy's
 /// or login page's HTML, a cut-off body) did not come from the API, so it is not taken as a
 /// successful deletion request.
@@ -243,24 +224,6 @@ pub fn decode_endpoint(response: ApiResponse) -> Result<RawEndpoint> {
         }),
         _ => Err(not_what_the_api_promises(&response, "an endpoint JSON object").into()),
     }
-}
-
-/// The items of one page, its `totalCount` if present, and whether a `next` link was present
-/// (`None` when the page has no `links` at all).
-pub fn decode_page(response: &ApiResponse) -> Result<(Vec<Value>, Option<u64>, Option<bool>)> {
-    let Ok(Value::Object(mut page)) = serde_json::from_slice::<Value>(&response.body) else {
-        return Err(not_what_the_api_promises(response, "a JSON page of results").into());
-    };
-    let Some(Value::Array(items)) = page.remove("results") else {
-        return Err(not_what_the_api_promises(response, "a page with a 'results' array").into());
-    };
-    let total = page.get("totalCount").and_then(Value::as_u64);
-    let has_next = page.get("links").and_then(Value::as_array).map(|links| {
-        links
-            .iter()
-            .any(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
-    });
-    Ok((items, total, has_next))
 }
 
 /// The fields a table shows, read leniently: missing fields are empty, unexpected types are

@@ -1,14 +1,17 @@
 //! Walking the pages of an Atlas list with bounds, shared by the endpoint list and the cluster
 //! list: a server that keeps sending pages, repeats items or announces an impossible total is
-//! stopped with an error naming the page, and a partial list is never returned as if whole.
+//! stopped with an error naming the page, and a partial list is never returned as if whole. Also
+//! decoding one page, and the error for any answer that is not what the API promises.
 
-use super::{ITEMS_PER_PAGE, decode_page};
 use crate::errors::TransportError;
 use crate::escape::printable_snippet;
 use crate::http::ApiResponse;
 use anyhow::Result;
 use serde_json::Value;
 use std::collections::HashSet;
+
+/// Largest page Atlas serves; fewer pages mean fewer round trips.
+pub const ITEMS_PER_PAGE: usize = 500;
 
 /// What is being listed and how much of it one list may hold.
 #[derive(Debug, Clone, Copy)]
@@ -113,4 +116,39 @@ impl PageWalk {
         };
         Ok((items, more))
     }
+}
+
+pub(super) fn not_what_the_api_promises(response: &ApiResponse, expected: &str) -> TransportError {
+    TransportError(format!(
+        "the server answered HTTP {} with {} that is not {expected}; body starts: {}",
+        response.status.as_u16(),
+        response
+            .content_type
+            .as_deref()
+            .map(|c| format!("content type '{}'", printable_snippet(c.as_bytes(), 80)))
+            .unwrap_or_else(|| "no content type".into()),
+        if response.body.is_empty() {
+            "(empty)".to_string()
+        } else {
+            printable_snippet(&response.body, 120)
+        }
+    ))
+}
+
+/// The items of one page, its `totalCount` if present, and whether a `next` link was present
+/// (`None` when the page has no `links` at all).
+pub fn decode_page(response: &ApiResponse) -> Result<(Vec<Value>, Option<u64>, Option<bool>)> {
+    let Ok(Value::Object(mut page)) = serde_json::from_slice::<Value>(&response.body) else {
+        return Err(not_what_the_api_promises(response, "a JSON page of results").into());
+    };
+    let Some(Value::Array(items)) = page.remove("results") else {
+        return Err(not_what_the_api_promises(response, "a page with a 'results' array").into());
+    };
+    let total = page.get("totalCount").and_then(Value::as_u64);
+    let has_next = page.get("links").and_then(Value::as_array).map(|links| {
+        links
+            .iter()
+            .any(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
+    });
+    Ok((items, total, has_next))
 }

@@ -176,6 +176,26 @@ mod tests {
     const TODAY: CivilDate = (2026, 9, 1);
 
     #[test]
+    fn a_date_resolves_to_the_latest_version_on_or_before_it() {
+        let versions = [(2023, 1, 1), (2023, 2, 1), (2024, 8, 5)];
+        let resolve = |date: &str| {
+            let accept = format!("application/vnd.atlas.{date}+json");
+            resolve_accept_among(Some(&accept), TODAY, &versions)
+        };
+        assert_eq!(resolve("2024-01-01"), Ok((2023, 2, 1)));
+        assert_eq!(resolve("2024-08-05"), Ok((2024, 8, 5)));
+        assert_eq!(resolve("2025-03-12"), Ok((2024, 8, 5)));
+        assert!(matches!(
+            resolve("2022-12-31"),
+            Err(VersionError::TooEarly(_))
+        ));
+        assert!(matches!(
+            resolve("2027-01-01"),
+            Err(VersionError::Future(_))
+        ));
+    }
+
+    #[test]
     fn unix_days_convert_to_dates() {
         assert_eq!(date_from_unix_days(0), (1970, 1, 1));
         assert_eq!(date_from_unix_days(-1), (1969, 12, 31));

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::clusters::Cluster;
 use crate::model::encryption::ProjectEncryption;
-use crate::model::endpoint::{Endpoint, Stage};
+use crate::model::endpoint::{Endpoint, Stage, failure_message};
 
 /// Names the document, so another JSON file given by mistake is refused.
 pub(crate) const FORMAT: &str = "atlas-ear-emulator-state";
@@ -132,7 +132,7 @@ impl EndpointRecord {
             "DELETING" => Stage::Deleting { since: since()? },
             "PENDING_ACCEPTANCE" => Stage::AwaitingAcceptance,
             "ACTIVE" => Stage::Active,
-            "FAILED" => Stage::Failed(self.failure.clone().unwrap_or_default()),
+            "FAILED" => Stage::Failed(failure_message(self.failure.as_deref())),
             other => Stage::Custom(other.to_string()),
         };
         Ok(Endpoint {
