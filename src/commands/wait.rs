@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
 /// `wait`: one poll of each endpoint, repeated.
-pub const WAIT_NOTE: &str = "wait polls every --interval (the first sooner) until --for is reached or --timeout passes: a\nsingle endpoint with this GET, several with one list per round (as `list` reads it).";
+pub const WAIT_NOTE: &str = "wait polls every --interval (the first sooner) until --for is reached or --timeout passes: a\nsingle endpoint with this GET, several with one list per round (as `list` reads it). An endpoint\nseen PENDING_RECREATION is followed with the list, by region, until its replacement settles.";
 /// The first poll comes after a fifth of the interval, but never later than this.
 const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
