@@ -94,10 +94,10 @@ pub fn document(flip: &Flip) -> Value {
 fn table(out: &mut impl Write, flip: &Flip, headers: bool) -> io::Result<()> {
     let mut builder = Builder::default();
     if headers {
-        builder.push_record(["PROJECT", "PROVIDER", "PRIVATE NETWORKING", "CHANGE"]);
+        builder.push_record(["PROVIDER", "PRIVATE NETWORKING", "CHANGE"]);
     }
+    // The project is named by the sentence under the table, which keeps it narrow.
     builder.push_record([
-        flip.project_id.clone(),
         flip.provider.as_api_str().to_string(),
         format!("{} -> {}", flip.from, flip.to),
         change_word(flip),
@@ -126,6 +126,6 @@ fn change_word(flip: &Flip) -> String {
     match (flip.changed, flip.deleted.len()) {
         (false, _) => "none (already so)".into(),
         (true, 0) => "patched".into(),
-        (true, n) => format!("{} deleted, patched", endpoints_count(n)),
+        (true, n) => format!("deleted {n}, patched"),
     }
 }
