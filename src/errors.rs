@@ -32,6 +32,8 @@ pub enum ExitCode {
     Drift,
     /// `status --exit-code`: a region used by a cluster has no ACTIVE endpoint.
     Uncovered,
+    /// The project's state does not allow the change (private networking); nothing was changed.
+    Refused,
     /// Interrupted by Ctrl-C (SIGINT).
     Interrupted,
     /// Stopped by SIGTERM (CI cancellation, `timeout`, Kubernetes), reported like Ctrl-C.
@@ -40,7 +42,7 @@ pub enum ExitCode {
 
 impl ExitCode {
     /// In the order the help text lists them.
-    pub const ALL: [ExitCode; 13] = [
+    pub const ALL: [ExitCode; 14] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -52,6 +54,7 @@ impl ExitCode {
         ExitCode::EndpointFailed,
         ExitCode::Drift,
         ExitCode::Uncovered,
+        ExitCode::Refused,
         ExitCode::Interrupted,
         ExitCode::Terminated,
     ];
@@ -69,6 +72,7 @@ impl ExitCode {
             ExitCode::EndpointFailed => 8,
             ExitCode::Drift => 9,
             ExitCode::Uncovered => 10,
+            ExitCode::Refused => 11,
             ExitCode::Interrupted => 130,
             ExitCode::Terminated => 143,
         }
@@ -91,6 +95,9 @@ impl ExitCode {
             ExitCode::Drift => "plan --exit-code: the plan has changes (drift)",
             ExitCode::Uncovered => {
                 "status --exit-code: a region used by a cluster has no ACTIVE endpoint"
+            }
+            ExitCode::Refused => {
+                "refused: the project's state does not allow the change (private-networking); nothing was changed"
             }
             ExitCode::Interrupted => "interrupted (Ctrl-C)",
             ExitCode::Terminated => "terminated (SIGTERM), reported like Ctrl-C",
@@ -121,6 +128,7 @@ pub mod exit {
     pub const ENDPOINT_FAILED: u8 = ExitCode::EndpointFailed.number();
     pub const DRIFT: u8 = ExitCode::Drift.number();
     pub const UNCOVERED: u8 = ExitCode::Uncovered.number();
+    pub const REFUSED: u8 = ExitCode::Refused.number();
     pub const INTERRUPTED: u8 = ExitCode::Interrupted.number();
     pub const TERMINATED: u8 = ExitCode::Terminated.number();
 }

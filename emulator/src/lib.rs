@@ -231,9 +231,20 @@ impl Emulator {
     pub fn reject(&self, endpoint_id: &str) -> bool {
         let settle = self.shared.settle_after();
         let rejected = lock(&self.shared.store)
-            .reject(endpoint_id, Instant::now(), settle)
+            .reject(endpoint_id, false, Instant::now(), settle)
             .is_ok();
         self.saved(rejected)
+    }
+
+    /// Like [`Emulator::reject`], but Atlas replaces the endpoint by a new one: the old id is gone
+    /// once `PENDING_RECREATION` ends, and an endpoint with a new id starts `INITIATING` in the same
+    /// region. False for unknown ids and other statuses.
+    pub fn replace(&self, endpoint_id: &str) -> bool {
+        let settle = self.shared.settle_after();
+        let replaced = lock(&self.shared.store)
+            .reject(endpoint_id, true, Instant::now(), settle)
+            .is_ok();
+        self.saved(replaced)
     }
 
     /// Inserts an endpoint directly (no HTTP, no validation, no one-per-region rule) and returns

@@ -129,6 +129,33 @@ async fn endpoints_can_be_approved_and_rejected_over_http() {
 }
 
 #[tokio::test]
+async fn an_endpoint_can_be_replaced_by_one_with_a_new_id_over_http() {
+    let emulator = start(slow_config());
+    let old = emulator.seed_endpoint(GROUP, "AWS", "US_EAST_1", "ACTIVE");
+    let replace = format!("endpoints/{old}/replace");
+    assert_eq!(
+        post(&emulator, &replace, json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let listed = emulator.endpoints(GROUP, "AWS");
+    assert_eq!(
+        (listed[0]["id"].as_str(), listed[0]["status"].as_str()),
+        (Some(old.as_str()), Some("PENDING_RECREATION"))
+    );
+    emulator.set_settle_after(std::time::Duration::ZERO);
+    let listed = emulator.endpoints(GROUP, "AWS");
+    assert_eq!(listed.len(), 1);
+    assert_ne!(listed[0]["id"].as_str(), Some(old.as_str()));
+    assert_eq!(listed[0]["regionName"], "US_EAST_1");
+    assert_error(
+        post(&emulator, &replace, json!({})).await,
+        404,
+        "RESOURCE_NOT_FOUND",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn regions_can_be_made_to_fail_over_http() {
     let emulator = start(slow_config());
     let body = json!({"message": "Azure Private Link is not available in this subscription."});

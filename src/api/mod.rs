@@ -65,6 +65,15 @@ impl EndpointList {
             .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
     }
 
+    /// The endpoint that replaced `old_id` in `region`: another one there, not DELETING.
+    pub fn replacement_in(&self, region: &str, old_id: &str) -> Option<&Map<String, Value>> {
+        self.results.iter().filter_map(Value::as_object).find(|e| {
+            e.get("regionName").and_then(Value::as_str) == Some(region)
+                && e.get("id").and_then(Value::as_str) != Some(old_id)
+                && e.get("status").and_then(Value::as_str) != Some("DELETING")
+        })
+    }
+
     /// The endpoint a region already has, in any status but DELETING (first in list order).
     pub fn existing_in(&self, region: &str) -> Option<&Map<String, Value>> {
         self.results.iter().filter_map(Value::as_object).find(|e| {

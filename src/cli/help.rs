@@ -16,6 +16,13 @@ Examples:
   # CI: keys and project come from MONGODB_ATLAS_* variables; keep the new id for later steps
   ENDPOINT_ID=$(atlas-ear create --region EU_WEST_1 -q) && atlas-ear get \"$ENDPOINT_ID\" --jq .status";
 
+const PRIVATE_NETWORKING_EXAMPLES: &str = "\
+Examples:
+  atlas-ear private-networking enable
+  atlas-ear private-networking disable --provider azure --dry-run
+  # CI: tear down in order (delete the endpoints, wait until gone, then turn it off)
+  atlas-ear private-networking disable --delete-endpoints --yes --timeout 30m -o json";
+
 const CONFIG_EXAMPLES: &str = "\
 Examples:
   atlas-ear config show
@@ -105,6 +112,25 @@ Examples:
   atlas-ear apply -f atlas-ear.toml --prune --dry-run
   # CI: converge without asking; a second run sends nothing
   atlas-ear apply -f atlas-ear.toml --yes -o json > applied.json",
+    ),
+    ("private-networking", PRIVATE_NETWORKING_EXAMPLES),
+    (
+        "private-networking enable",
+        "\
+Examples:
+  atlas-ear private-networking enable
+  atlas-ear private-networking enable --provider azure --dry-run
+  # CI: no terminal to confirm on; a project already enabled costs one GET and exits 0
+  atlas-ear private-networking enable --provider azure --yes -o json --jq .changed",
+    ),
+    (
+        "private-networking disable",
+        "\
+Examples:
+  atlas-ear private-networking disable
+  atlas-ear private-networking disable --delete-endpoints --interval 30s
+  # CI: exits 11 and lists the endpoints if any exist, before changing anything
+  atlas-ear private-networking disable --provider azure --yes",
     ),
     ("config", CONFIG_EXAMPLES),
     ("config show", CONFIG_EXAMPLES),

@@ -235,6 +235,9 @@ pub enum Command {
     /// Both providers are shown unless --provider names one. -q prints the regions clusters use
     /// without an ACTIVE endpoint, one per line, for `create --region`.
     Status(StatusArgs),
+    /// Require private networking to the provider's key service, or stop requiring it.
+    #[command(subcommand)]
+    PrivateNetworking(PrivateNetworkingCommand),
     /// Print the regions the provider accepts.
     Regions,
     /// Inspect the configuration: `config show`.
@@ -250,6 +253,40 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print each resolved setting, its value (secrets masked) and where it came from.
     Show,
+}
+
+/// `private-networking enable|disable`: the `requirePrivateNetworking` switch of the
+/// project's encryption-at-rest configuration for `--provider`.
+#[derive(Debug, Subcommand)]
+pub enum PrivateNetworkingCommand {
+    /// Require private networking: Atlas then reaches the key only through private endpoints,
+    /// and creates new clusters and nodes only in regions with an approved endpoint.
+    Enable(EnableArgs),
+    /// Stop requiring private networking; refused while endpoints of the provider exist, unless
+    /// --delete-endpoints removes them first.
+    Disable(DisableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EnableArgs {
+    /// Do not ask for confirmation (required when not on a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DisableArgs {
+    /// Do not ask for confirmation (required when not on a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Delete every endpoint of the provider first, wait until all are gone (one list per
+    /// round), then turn private networking off.
+    #[arg(long)]
+    pub delete_endpoints: bool,
+
+    #[command(flatten)]
+    pub timing: WaitTiming,
 }
 
 #[derive(Debug, Args)]

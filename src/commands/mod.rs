@@ -1,7 +1,7 @@
 //! What each subcommand does, given checked [`Settings`] and its [`Plan`]: call the API layer,
 //! decide what became of each endpoint, and hand the result to `output/` as a [`Done`] value.
 //!
-//! Commands never print results; the only things they write themselves are the delete prompt
+//! Commands never print results; the only things they write themselves are the confirmation prompt
 //! (to the terminal) and progress, through the [`ProgressSink`] they are given. They may use
 //! `api/`, `http/`, `settings/` and the floor, never `output/` or `cli/`.
 
@@ -12,8 +12,10 @@ pub mod create;
 pub mod declared;
 pub mod delete;
 pub mod outcome;
+pub mod private_networking;
 pub mod progress;
 pub mod prompt;
+pub mod recreation;
 pub mod status;
 pub mod status_rules;
 pub mod targets;
@@ -69,6 +71,8 @@ pub enum Done {
     Applied(apply::ApplyReport),
     /// `status`: each project's setup and coverage, and whether a finding is an error.
     Status(status::StatusReport),
+    /// `private-networking enable|disable`: the switch before and after.
+    PrivateNetworking(private_networking::Flip),
     /// `--dry-run`: the requests the command would send, and what to say before them.
     DryRun {
         requests: Vec<PlannedRequest>,
@@ -94,6 +98,7 @@ pub async fn execute(
         Plan::Diff(diff) => declared::run(settings, diff).await,
         Plan::Apply(apply) => apply::run(settings, apply, progress).await,
         Plan::Status(status) => status::run(settings, status).await,
+        Plan::PrivateNetworking(flip) => private_networking::run(settings, flip, progress).await,
     }
 }
 

@@ -173,10 +173,10 @@ impl Outcome {
         }
     }
 
-    /// The endpoint's id, or the id that was asked for.
+    /// The endpoint's id, or the id that was asked for (they differ once Atlas replaced it).
     pub fn id(&self) -> Option<&str> {
         match &self.target {
-            Target::Endpoint(id) => Some(id),
+            Target::Endpoint(id) => self.endpoint_id().or(Some(id)),
             Target::Region(_) => self.endpoint_id(),
         }
     }

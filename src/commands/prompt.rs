@@ -1,5 +1,5 @@
-//! The one yes/no question a command may ask before it changes something on the server (`delete`
-//! and `apply`), on the terminal's stderr and stdin.
+//! The one yes/no question a command may ask before it changes something on the server (`delete`,
+//! `apply` and `private-networking`), on the terminal's stderr and stdin.
 
 use crate::errors::{ExitWith, exit};
 use anyhow::Result;

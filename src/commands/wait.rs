@@ -11,6 +11,7 @@ use crate::api::{self, RawEndpoint, Scope};
 use crate::commands::approval::Announcements;
 use crate::commands::outcome::{Outcome, Problem, Reason, Target};
 use crate::commands::progress::ProgressSink;
+use crate::commands::recreation::{PollTarget, endpoint_id_of, recreation_words, replacement_note};
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
 use crate::commands::targets::from_list;
 use crate::errors::{ApiError, exit};
@@ -64,6 +65,12 @@ pub async fn wait_until(
     for (slot, &index) in pending.iter().enumerate() {
         if let Some(status) = outcomes[index].status() {
             progress.status(slot, status);
+        }
+        // A status read before the wait (by `wait`'s search) may already be a re-creation.
+        if goal != WaitGoal::Deleted
+            && let Some(words) = recreation_words(&outcomes[index], &None, false)
+        {
+            progress.note(&format!("{}: {words}", outcomes[index].label()));
         }
     }
     let mut poll = Polling {
@@ -173,14 +180,16 @@ impl Polling<'_, '_> {
             if Instant::now() >= deadline {
                 return false;
             }
-            let targets: Vec<(usize, String)> = self
+            let targets: Vec<PollTarget> = self
                 .pending
                 .iter()
-                .map(|&i| (i, poll_id(&outcomes[i])))
+                .map(|&i| PollTarget::of(i, &outcomes[i], self.goal))
                 .collect();
             // The kind of round is chosen by how many endpoints the wait began with, not how
             // many are left, so the requests a wait costs do not depend on which settled first.
-            let mut round = if self.slots.len() > 1 {
+            // A replacement can only be found by region, which takes the list.
+            let by_region = targets.iter().any(|t| t.follow_region.is_some());
+            let mut round = if self.slots.len() > 1 || by_region {
                 listed_round(self.scope, targets)
             } else {
                 poll_round(self.scope, targets)
@@ -225,25 +234,18 @@ impl Polling<'_, '_> {
     }
 }
 
-fn poll_id(outcome: &Outcome) -> String {
-    match (&outcome.target, outcome.endpoint_id()) {
-        (_, Some(id)) => id.to_string(),
-        (target, None) => target.name().to_string(),
-    }
-}
-
 /// The answers of one round, in arrival order.
 type Round<'a> = std::pin::Pin<Box<dyn Stream<Item = (usize, Result<RawEndpoint>)> + 'a>>;
 
 /// One GET per endpoint, at most [`POLLS_IN_FLIGHT`] at a time: for a single endpoint, the
 /// cheapest question.
-fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<PollTarget>) -> Round<'a> {
     Box::pin(
         stream::iter(targets)
-            .map(move |(index, id)| async move {
-                let answer =
-                    api::get_endpoint(scope.client, scope.project_id, scope.provider, &id).await;
-                (index, answer)
+            .map(move |target| async move {
+                let (client, project_id) = (scope.client, scope.project_id);
+                let answer = api::get_endpoint(client, project_id, scope.provider, &target.id);
+                (target.index, answer.await)
             })
             .buffer_unordered(POLLS_IN_FLIGHT),
     )
@@ -252,18 +254,41 @@ fn poll_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<
 /// One list for all the endpoints of a round: several endpoints of one project and provider
 /// cost one request per round, not one each (rate limits are per project). An endpoint the
 /// list does not hold is answered as `get` would be, with a 404.
-fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<(usize, String)>) -> Round<'a> {
+fn listed_round<'a>(scope: &'a Scope<'a>, targets: Vec<PollTarget>) -> Round<'a> {
     Box::pin(
         stream::once(async move {
             let listed = api::list_endpoints(scope.client, scope.project_id, scope.provider).await;
             let answers: Vec<(usize, Result<RawEndpoint>)> = targets
                 .into_iter()
-                .map(|(index, id)| (index, from_list(scope, &listed, &id)))
+                .map(|target| (target.index, from_round_list(scope, &listed, &target)))
                 .collect();
             stream::iter(answers)
         })
         .flatten(),
     )
+}
+
+/// One endpoint out of a round's list, or the error a GET of it would have met. An endpoint
+/// being re-created that left the list is answered by its replacement in the same region, or
+/// by its last view while the region has none yet.
+fn from_round_list(
+    scope: &Scope<'_>,
+    listed: &Result<api::EndpointList>,
+    target: &PollTarget,
+) -> Result<RawEndpoint> {
+    if let (Ok(list), Some((region, last))) = (listed, &target.follow_region) {
+        let found = list
+            .by_id(&target.id)
+            .or_else(|| list.replacement_in(region.as_str(), &target.id));
+        return Ok(found.map_or_else(
+            || last.clone(),
+            |value| RawEndpoint {
+                value: value.clone(),
+                body: None,
+            },
+        ));
+    }
+    from_list(scope, listed, &target.id)
 }
 
 /// Records one poll's answer; true when this endpoint needs no more polls.
@@ -298,7 +323,26 @@ fn apply_poll(
             return true;
         }
     };
+    let before_label = outcome.label();
+    let before_status = outcome.status().map(str::to_string);
+    let old_id = outcome.endpoint_id().map(str::to_string);
+    let replaced = old_id
+        .as_deref()
+        .is_some_and(|old| endpoint_id_of(&endpoint) != Some(old));
     outcome.endpoint = Some(endpoint);
+    if let Some(words) = recreation_words(outcome, &before_status, replaced) {
+        let label = if replaced {
+            before_label
+        } else {
+            outcome.label()
+        };
+        progress.note(&format!("{label}: {words}"));
+    }
+    if let (true, Some(old)) = (replaced, old_id) {
+        outcome.notes.push(replacement_note(outcome, &old));
+        // An approval step named the old connection; the replacement needs its own.
+        outcome.next_step = None;
+    }
     progress.relabel(slot, &outcome.label());
     let status = outcome.status().unwrap_or("(no status)").to_string();
     let verdict = judge(goal, &status);

@@ -20,7 +20,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 /// `wait`: one poll of each endpoint, repeated.
-pub const WAIT_NOTE: &str = "wait first finds the endpoints with the request(s) below (without --provider, an id AWS does\nnot know is looked for under AZURE), then polls every --interval (the first sooner) until --for\nis reached or --timeout passes: a single endpoint with a GET, several with one list per round.";
+pub const WAIT_NOTE: &str = "wait first finds the endpoints with the request(s) below (without --provider, an id AWS does\nnot know is looked for under AZURE), then polls every --interval (the first sooner) until --for\nis reached or --timeout passes: a single endpoint with a GET, several with one list per round.\nAn endpoint seen PENDING_RECREATION is followed with the list, by region, until its\nreplacement settles.";
 
 /// `atlas-ear wait (ID... | --region R | --all) [--for settled|active|deleted]`: the endpoints
 /// are found first (`wait_targets.rs`), then waited for under their providers.

@@ -11,6 +11,7 @@ pub mod grid;
 pub mod hints;
 pub mod json;
 pub mod next_command;
+pub mod private_networking;
 pub mod progress;
 pub mod quiet_ctrl_c;
 pub mod render;
@@ -101,6 +102,11 @@ fn print(settings: &Settings, done: Done) -> Result<()> {
         }
         Done::Applied(report) => print_applied(settings, &report),
         Done::Status(report) => print_status(settings, &report),
+        Done::PrivateNetworking(flip) => {
+            let mut out = io::stdout().lock();
+            let (format, presentation) = (settings.output, &settings.presentation);
+            private_networking::print(&mut out, &mut io::stderr(), &flip, format, presentation)
+        }
     }?;
     Ok(io::stdout().flush()?)
 }

@@ -25,8 +25,8 @@ pub mod trust;
 pub use credentials::Credentials;
 pub use desired::DesiredState;
 pub use plan::{
-    ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, StatusPlan, Targets, Timing, WaitGoal,
-    WaitPlan,
+    ApplyPlan, CreatePlan, DeletePlan, DiffPlan, Plan, PrivateNetworkingPlan, StatusPlan, Targets,
+    Timing, WaitGoal, WaitPlan,
 };
 pub use presentation::OutputFormat;
 pub use providers::ProviderChoice;

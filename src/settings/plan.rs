@@ -5,7 +5,7 @@
 use crate::cli::defaults::{PARALLEL, STATE_FILE, WAIT_INTERVAL, WAIT_TIMEOUT};
 use crate::cli::{
     ApplyArgs, Command, ConfigCommand, CreateArgs, DeleteArgs, GoalArg, ListArgs, PlanArgs,
-    StateArgs, StatusArgs, WaitArgs, WaitTiming,
+    PrivateNetworkingCommand, StateArgs, StatusArgs, WaitArgs, WaitTiming,
 };
 use crate::errors::UsageError;
 use crate::regions::Provider;
@@ -34,6 +34,8 @@ pub enum Plan {
     Apply(ApplyPlan),
     /// `status`: the encryption-at-rest setup and cluster coverage of some projects.
     Status(StatusPlan),
+    /// `private-networking enable|disable`.
+    PrivateNetworking(PrivateNetworkingPlan),
     ConfigShow,
 }
 
@@ -47,6 +49,18 @@ pub struct StatusPlan {
     pub exit_code: bool,
     /// Projects read at the same time.
     pub parallel: usize,
+}
+
+/// `private-networking enable|disable`: the value wanted and how carefully to get there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateNetworkingPlan {
+    /// The `requirePrivateNetworking` wanted.
+    pub require: bool,
+    /// `--yes`: do not ask.
+    pub confirmed: bool,
+    /// `disable --delete-endpoints`: delete every endpoint, wait with this timing until all are
+    /// gone, then turn it off.
+    pub delete_endpoints: Option<Timing>,
 }
 
 /// `plan`: what to compare, and how to end.
@@ -172,6 +186,9 @@ impl Plan {
             Command::Plan(args) => Plan::Diff(diff_plan(args, settings)?),
             Command::Apply(args) => Plan::Apply(apply_plan(args, settings)?),
             Command::Status(args) => Plan::Status(status_plan(args, settings)?),
+            Command::PrivateNetworking(command) => {
+                Plan::PrivateNetworking(private_networking_plan(command)?)
+            }
             Command::Config(ConfigCommand::Show) => {
                 if settings.presentation.quiet {
                     return Err(UsageError(
@@ -243,6 +260,32 @@ fn delete_plan(args: &DeleteArgs, settings: &Settings) -> Result<DeletePlan, Usa
         targets,
         confirmed: args.yes,
         wait: args.wait.then_some(timing),
+    })
+}
+
+fn private_networking_plan(
+    command: &PrivateNetworkingCommand,
+) -> Result<PrivateNetworkingPlan, UsageError> {
+    Ok(match command {
+        PrivateNetworkingCommand::Enable(args) => PrivateNetworkingPlan {
+            require: true,
+            confirmed: args.yes,
+            delete_endpoints: None,
+        },
+        PrivateNetworkingCommand::Disable(args) => {
+            let timed = args.timing.timeout.is_some() || args.timing.interval.is_some();
+            if timed && !args.delete_endpoints {
+                return Err(UsageError(
+                    "--timeout and --interval only apply to the wait of --delete-endpoints: add --delete-endpoints".into(),
+                ));
+            }
+            let timing = Timing::resolve(&args.timing, args.delete_endpoints)?;
+            PrivateNetworkingPlan {
+                require: false,
+                confirmed: args.yes,
+                delete_endpoints: args.delete_endpoints.then_some(timing),
+            }
+        }
     })
 }
 

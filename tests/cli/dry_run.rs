@@ -26,7 +26,7 @@ fn dry_run(emu: &Emulator, args: &[&str]) -> String {
 }
 
 /// Runs a printed command with the real curl binary, keys filled in. Returns its stdout.
-fn paste_into_curl(command: &str) -> String {
+pub(crate) fn paste_into_curl(command: &str) -> String {
     let with_keys = command.trim_end().replace(
         "{PUBLIC-KEY}:{PRIVATE-KEY}",
         &format!(

@@ -1,5 +1,5 @@
 //! The control routes that shape endpoints directly: seeding them in any status, the provider-side
-//! and Atlas-side events (approve, reject, fail, delete), and regions where creation fails.
+//! and Atlas-side events (approve, reject, replace, fail, delete), and regions where creation fails.
 
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ use crate::mutex::lock;
 use crate::state::Shared;
 
 /// What `POST /__emulator/endpoints/{id}/{action}` can do to an endpoint.
-pub(crate) const ACTIONS: [&str; 4] = ["approve", "reject", "fail", "delete"];
+pub(crate) const ACTIONS: [&str; 5] = ["approve", "reject", "replace", "fail", "delete"];
 
 /// Most endpoints one seeding request may insert; enough for any pagination or memory test.
 const MAX_SEED: u64 = 10_000;
@@ -55,7 +55,7 @@ pub(crate) fn seed(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
     Ok(json_reply(200, &json!({ "ids": ids })))
 }
 
-/// `POST /__emulator/endpoints/{id}/{approve|reject|fail|delete}`; `fail` takes
+/// `POST /__emulator/endpoints/{id}/{approve|reject|replace|fail|delete}`; `fail` takes
 /// `{"errorMessage": "…"}`.
 pub(crate) fn act(shared: &Shared, id: &str, action: &str, body: &[u8]) -> Result<Reply, ApiError> {
     let now = Instant::now();
@@ -63,7 +63,8 @@ pub(crate) fn act(shared: &Shared, id: &str, action: &str, body: &[u8]) -> Resul
     let mut store = lock(&shared.store);
     let result = match action {
         "approve" => store.approve(id, now, settle),
-        "reject" => store.reject(id, now, settle),
+        "reject" => store.reject(id, false, now, settle),
+        "replace" => store.reject(id, true, now, settle),
         "fail" => {
             let object = object_body(body)?;
             let message = optional_str(&object, "errorMessage")?.unwrap_or("");

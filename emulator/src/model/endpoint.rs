@@ -18,10 +18,12 @@ pub(crate) enum Stage {
         approved: bool,
         failure: Option<String>,
     },
-    /// `PENDING_RECREATION`, then `INITIATING` again.
+    /// `PENDING_RECREATION`, then `INITIATING` again: under the same id, or under
+    /// `replacement_id` when Atlas replaces the endpoint by a new one in the same region.
     Recreating {
         since: Instant,
         failure: Option<String>,
+        replacement_id: Option<String>,
     },
     /// `PENDING_ACCEPTANCE` until approved.
     AwaitingAcceptance,
@@ -63,7 +65,14 @@ impl Endpoint {
                     None if self.is_azure() && !approved => Stage::AwaitingAcceptance,
                     None => Stage::Active,
                 },
-                Stage::Recreating { since, failure } if elapsed(*since, now, settle) => {
+                Stage::Recreating {
+                    since,
+                    failure,
+                    replacement_id,
+                } if elapsed(*since, now, settle) => {
+                    if let Some(new_id) = replacement_id {
+                        self.id = new_id.clone();
+                    }
                     Stage::Initiating {
                         since: *since + settle,
                         approved: false,

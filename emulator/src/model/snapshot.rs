@@ -45,6 +45,9 @@ pub(crate) struct EndpointRecord {
     pub approved: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// The id a `PENDING_RECREATION` endpoint takes when it starts over (`replace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement_id: Option<String>,
 }
 
 /// The clocks at one moment: converts between `Instant`s and wall-clock milliseconds.
@@ -74,13 +77,17 @@ impl Clocks {
 
 impl EndpointRecord {
     pub fn of(endpoint: &Endpoint, clocks: Clocks) -> EndpointRecord {
+        let replacement_id = match &endpoint.stage {
+            Stage::Recreating { replacement_id, .. } => replacement_id.clone(),
+            _ => None,
+        };
         let (since, approved, failure) = match &endpoint.stage {
             Stage::Initiating {
                 since,
                 approved,
                 failure,
             } => (Some(*since), *approved, failure.clone()),
-            Stage::Recreating { since, failure } => (Some(*since), false, failure.clone()),
+            Stage::Recreating { since, failure, .. } => (Some(*since), false, failure.clone()),
             Stage::Deleting { since } => (Some(*since), false, None),
             Stage::Failed(message) => (None, false, Some(message.clone())),
             Stage::AwaitingAcceptance | Stage::Active | Stage::Custom(_) => (None, false, None),
@@ -95,6 +102,7 @@ impl EndpointRecord {
             since_unix_ms: since.map(|s| clocks.to_unix_ms(s)),
             approved,
             failure,
+            replacement_id,
         }
     }
 
@@ -119,6 +127,7 @@ impl EndpointRecord {
             "PENDING_RECREATION" => Stage::Recreating {
                 since: since()?,
                 failure: self.failure.clone(),
+                replacement_id: self.replacement_id.clone(),
             },
             "DELETING" => Stage::Deleting { since: since()? },
             "PENDING_ACCEPTANCE" => Stage::AwaitingAcceptance,
@@ -183,6 +192,28 @@ mod tests {
         let mut settled = record.endpoint(later, settle_short).unwrap();
         settled.advance(later.now, settle_short);
         assert_eq!(settled.status(), "ACTIVE", "approved while initiating");
+    }
+
+    #[test]
+    fn a_replacement_id_survives_a_restart() {
+        let clocks = Clocks {
+            now: Instant::now(),
+            unix_ms: 5_000,
+        };
+        let mut replaced = initiating(clocks.now);
+        replaced.stage = Stage::Recreating {
+            since: clocks.now,
+            failure: None,
+            replacement_id: Some("e2".into()),
+        };
+        let json = serde_json::to_string(&EndpointRecord::of(&replaced, clocks)).unwrap();
+        let back: EndpointRecord = serde_json::from_str(&json).unwrap();
+        let mut endpoint = back.endpoint(clocks, Duration::ZERO).unwrap();
+        assert!(endpoint.advance(clocks.now, Duration::ZERO));
+        assert_eq!(
+            (endpoint.id.as_str(), endpoint.status()),
+            ("e2", "PENDING_ACCEPTANCE")
+        );
     }
 
     #[test]

@@ -184,8 +184,16 @@ impl EndpointStore {
 
     /// Simulates the provider side rejecting or removing an `ACTIVE` or `PENDING_ACCEPTANCE`
     /// endpoint: it goes to `PENDING_RECREATION`, then starts over from `INITIATING` with a new
-    /// connection name (and, on Azure, needs approval again).
-    pub fn reject(&mut self, id: &str, now: Instant, settle: Duration) -> Result<(), ActionError> {
+    /// connection name (and, on Azure, needs approval again). With `new_id`, the endpoint that
+    /// starts over is a replacement with an id of its own, and the old id is gone (404, not
+    /// listed): the documents leave open whether Atlas keeps the id, so both can be rehearsed.
+    pub fn reject(
+        &mut self,
+        id: &str,
+        new_id: bool,
+        now: Instant,
+        settle: Duration,
+    ) -> Result<(), ActionError> {
         self.refresh(now, settle);
         let index = self
             .endpoints
@@ -199,11 +207,13 @@ impl EndpointStore {
             }
             self.failure_for(&endpoint.provider, &endpoint.region)
         };
+        let replacement_id = new_id.then(|| self.unused_id());
         let endpoint = &mut self.endpoints[index];
         endpoint.connection_name = connection_name(&endpoint.provider, &endpoint.region);
         endpoint.stage = Stage::Recreating {
             since: now,
             failure,
+            replacement_id,
         };
         Ok(())
     }
@@ -228,6 +238,7 @@ impl EndpointStore {
             "PENDING_RECREATION" => Stage::Recreating {
                 since: now,
                 failure: None,
+                replacement_id: None,
             },
             "PENDING_ACCEPTANCE" => Stage::AwaitingAcceptance,
             "ACTIVE" => Stage::Active,
@@ -253,13 +264,22 @@ impl EndpointStore {
         }
     }
 
-    fn insert(&mut self, group_id: &str, provider: &str, region: &str, stage: Stage) -> &Endpoint {
-        let id = loop {
+    /// An id no endpoint has, nor will take when its recreation completes.
+    fn unused_id(&self) -> String {
+        loop {
             let candidate = new_object_id();
-            if !self.endpoints.iter().any(|e| e.id == candidate) {
-                break candidate;
+            let taken = self.endpoints.iter().any(|e| {
+                e.id == candidate
+                    || matches!(&e.stage, Stage::Recreating { replacement_id: Some(r), .. } if *r == candidate)
+            });
+            if !taken {
+                return candidate;
             }
-        };
+        }
+    }
+
+    fn insert(&mut self, group_id: &str, provider: &str, region: &str, stage: Stage) -> &Endpoint {
+        let id = self.unused_id();
         self.endpoints.push(Endpoint {
             id,
             group_id: group_id.to_string(),

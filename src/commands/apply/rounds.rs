@@ -6,6 +6,7 @@ use crate::api::{self, EndpointList, RawEndpoint};
 use crate::commands::apply::items::{Item, Step, create, say};
 use crate::commands::outcome::{Problem, Reason};
 use crate::commands::progress::ProgressSink;
+use crate::commands::recreation;
 use crate::commands::status_rules::{Verdict, conclude_one, judge};
 use crate::commands::wait;
 use crate::errors::exit;
@@ -130,20 +131,27 @@ async fn advance(
                 item.step = Step::Done;
             }
         },
-        Step::Settling => settle_one(item, by_id, progress),
+        Step::Settling => settle_one(item, list, progress),
     }
 }
 
-fn settle_one(
-    item: &mut Item,
-    by_id: impl Fn(&str) -> Option<serde_json::Map<String, Value>>,
-    progress: &RefCell<&mut dyn ProgressSink>,
-) {
+fn settle_one(item: &mut Item, list: &EndpointList, progress: &RefCell<&mut dyn ProgressSink>) {
     let Some(id) = item.applied.outcome.endpoint_id().map(str::to_string) else {
         item.step = Step::Done;
         return;
     };
-    let Some(now) = by_id(&id) else {
+    // An endpoint Atlas re-creates may come back under a new id: follow its region.
+    let recreating = recreation::is_recreating(item.applied.outcome.status());
+    let region = item.applied.outcome.target.name().to_string();
+    let replacement = || {
+        recreating
+            .then(|| list.replacement_in(&region, &id))
+            .flatten()
+    };
+    let Some(now) = list.by_id(&id).or_else(replacement).cloned() else {
+        if recreating {
+            return;
+        }
         let label = item.applied.outcome.label();
         item.applied.outcome.problem = Some(Problem::new(
             Reason::RequestFailed,
@@ -154,12 +162,19 @@ fn settle_one(
         return;
     };
     let before = item.applied.outcome.status().map(str::to_string);
+    let replaced = now.get("id").and_then(Value::as_str) != Some(id.as_str());
     item.applied.outcome.endpoint = Some(RawEndpoint {
         value: now,
         body: None,
     });
     let status = item.applied.outcome.status().unwrap_or("").to_string();
-    if before.as_deref() != Some(status.as_str()) {
+    if replaced {
+        let note = recreation::replacement_note(&item.applied.outcome, &id);
+        item.applied.outcome.notes.push(note);
+    }
+    if let Some(words) = recreation::recreation_words(&item.applied.outcome, &before, replaced) {
+        say(progress, item, &words);
+    } else if before.as_deref() != Some(status.as_str()) {
         say(progress, item, &status);
     }
     let verdict = judge(WaitGoal::Settled, &status);

@@ -65,7 +65,7 @@ fn recreation_passes_through_initiating_and_needs_approval_again() {
     let name_before =
         store.get(GROUP, "AZURE", &id, t1, SETTLE).unwrap()["privateEndpointConnectionName"]
             .clone();
-    store.reject(&id, t1, SETTLE).unwrap();
+    store.reject(&id, false, t1, SETTLE).unwrap();
     let at = |secs| t1 + Duration::from_secs(secs);
     assert_eq!(
         status_at(&mut store, &id, "AZURE", at(5)).as_deref(),
@@ -83,6 +83,31 @@ fn recreation_passes_through_initiating_and_needs_approval_again() {
         store.get(GROUP, "AZURE", &id, at(25), SETTLE).unwrap()["privateEndpointConnectionName"]
             .clone();
     assert_ne!(name_before, name_after);
+}
+
+#[test]
+fn a_replacement_takes_a_new_id_once_recreation_ends() {
+    let mut store = EndpointStore::default();
+    let t0 = Instant::now();
+    let id = id_of(&store.create(GROUP, "AWS", "US_EAST_1", t0, SETTLE).unwrap());
+    let t1 = t0 + SETTLE;
+    store.reject(&id, true, t1, SETTLE).unwrap();
+    let at = |secs| t1 + Duration::from_secs(secs);
+    assert_eq!(
+        status_at(&mut store, &id, "AWS", at(5)).as_deref(),
+        Some("PENDING_RECREATION")
+    );
+    assert_eq!(status_at(&mut store, &id, "AWS", at(15)), None);
+    let listed = store.list(GROUP, "AWS", at(15), SETTLE);
+    assert_eq!(listed.len(), 1);
+    let new_id = listed[0]["id"].as_str().unwrap().to_string();
+    assert_ne!(new_id, id);
+    assert_eq!(listed[0]["regionName"], "US_EAST_1");
+    assert_eq!(listed[0]["status"], "INITIATING");
+    assert_eq!(
+        status_at(&mut store, &new_id, "AWS", at(25)).as_deref(),
+        Some("ACTIVE")
+    );
 }
 
 #[test]
