@@ -23,10 +23,7 @@ fn nc_of(request: &LoggedRequest) -> u32 {
 }
 
 fn cache_dir(home: &tempfile::TempDir) -> PathBuf {
-    home.path()
-        .join("cache")
-        .join("atlas-ear")
-        .join("challenges")
+    cache_root(home).join("atlas-ear").join("challenges")
 }
 
 /// The one cache file a run against one emulator with one key leaves behind.

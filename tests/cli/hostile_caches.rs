@@ -26,7 +26,7 @@ fn can_chown(test: &str) -> bool {
 }
 
 fn tool_folder(home: &tempfile::TempDir) -> PathBuf {
-    home.path().join("cache").join("atlas-ear")
+    cache_root(home).join("atlas-ear")
 }
 
 /// The one `.json` entry in `dir`.
@@ -120,8 +120,8 @@ fn a_symlinked_tool_folder_is_not_followed() {
     let emu = emulator();
     let home = scratch_home();
     let world = world_writable();
-    let cache = home.path().join("cache");
-    std::fs::create_dir(&cache).unwrap();
+    let cache = cache_root(&home);
+    std::fs::create_dir_all(&cache).unwrap();
     std::os::unix::fs::symlink(world.path(), cache.join("atlas-ear")).unwrap();
     assert_eq!(
         list_statuses(&emu, &home, "is a symbolic link"),
