@@ -10,6 +10,7 @@ mod pty;
 mod stand_in;
 
 mod api_errors;
+mod atlas_cli_plugin;
 mod challenge_cache;
 mod challenge_cache_file;
 mod colour_and_width;
