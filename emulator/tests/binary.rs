@@ -121,6 +121,51 @@ fn bad_flags_fail_with_a_message() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("CAPACITY/PER_MINUTE"));
 }
 
+/// Containers (the Dockerfile's image as a GitHub service container) set the address and the
+/// settle time through the environment; a flag still wins.
+#[test]
+fn the_address_and_settle_time_can_come_from_the_environment() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = Command::new(BINARY)
+        .env("ATLAS_EAR_EMULATOR_LISTEN", &address)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {address}")),
+        "{stderr}"
+    );
+
+    let output = Command::new(BINARY)
+        .env("ATLAS_EAR_EMULATOR_SETTLE_AFTER", "soon")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--settle-after"), "{stderr}");
+
+    let mut running = Running(
+        Command::new(BINARY)
+            .env("ATLAS_EAR_EMULATOR_LISTEN", &address)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    BufReader::new(running.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("atlas-ear-emulator listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(!first.contains(&address), "the flag wins: {first}");
+}
+
 #[test]
 fn a_busy_port_is_reported() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
