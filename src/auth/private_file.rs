@@ -210,14 +210,16 @@ fn trust_owner_and_mode(path: &Path, metadata: &Metadata, _wanted: &str) -> io::
     if !metadata.is_dir() {
         return Ok(());
     }
-    let Some(profile) = dirs::home_dir() else {
+    // Resolved once per process: every cache operation checks two folders.
+    static PROFILE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let profile = PROFILE.get_or_init(|| dirs::home_dir().and_then(|p| fs::canonicalize(p).ok()));
+    let Some(profile) = profile else {
         return Err(refused(
             path,
             "cannot be checked: the user's profile folder is unknown",
         ));
     };
-    let resolved = fs::canonicalize(path)?;
-    if within(&fs::canonicalize(&profile)?, &resolved) {
+    if within(profile, &fs::canonicalize(path)?) {
         Ok(())
     } else {
         Err(refused(
