@@ -140,6 +140,7 @@ fn no_cache_costs_two_and_touches_no_file() {
     assert_eq!(std::fs::read(cache_file(&home)).unwrap(), before);
 }
 
+/// Unix only: file modes (Windows protects the cache through the profile's access list).
 #[cfg(unix)]
 #[test]
 fn the_cache_file_is_private_and_holds_no_secret() {
@@ -211,6 +212,7 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
     }
 }
 
+/// Unix only: file modes (Windows protects the cache through the profile's access list).
 #[cfg(unix)]
 #[test]
 fn a_cache_file_open_to_others_is_ignored_and_replaced() {

@@ -2,6 +2,8 @@
 //! used, and a cache directory that is a symbolic link (here into a world-writable folder) or
 //! open to others is neither read nor written. Each time the run still succeeds and pays for its
 //! own handshake or token, and `-v` says why.
+//! Unix only: owners, modes and symbolic links as Unix has them; the Windows rule (inside the
+//! user's profile) is tested in `src/auth/private_file.rs`.
 #![cfg(unix)]
 
 use crate::common;

@@ -5,6 +5,7 @@
 mod background;
 mod common;
 mod fault_helpers;
+// `openpty` is Unix only.
 #[cfg(unix)]
 mod pty;
 mod stand_in;
