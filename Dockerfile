@@ -12,6 +12,8 @@
 # (ATLAS_EAR_EMULATOR_LISTEN) and the settle time (ATLAS_EAR_EMULATOR_SETTLE_AFTER).
 
 FROM rust:1-alpine AS build
+# The C start files and headers of musl, for the linker.
+RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY . .
 # Alpine's Rust targets musl and links statically, so the binary needs nothing from the image.
