@@ -386,7 +386,14 @@ mod tests {
             .lines()
             .skip_while(|l| !l.starts_with("| 0 "))
             .take_while(|l| l.starts_with('|'))
-            .filter_map(|l| l.trim_matches('|').split('|').next()?.trim().parse().ok())
+            .filter_map(|l| {
+                l.trim_matches('|')
+                    .split('|')
+                    .next()?
+                    .trim()
+                    .parse::<u8>()
+                    .ok()
+            })
             .collect();
         let ours: Vec<u8> = ExitCode::ALL.iter().map(|c| c.number()).collect();
         assert_eq!(numbers, ours);

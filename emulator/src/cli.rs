@@ -20,8 +20,13 @@ use crate::seeds::{
 #[derive(Debug, Parser)]
 #[command(name = "atlas-ear-emulator", version)]
 pub struct Cli {
-    /// Address to listen on; port 0 picks a free port (printed at start).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on; port 0 picks a free port (printed at start). The variable is for
+    /// containers, whose runners (GitHub's service containers among them) may pass no arguments.
+    #[arg(
+        long,
+        env = "ATLAS_EAR_EMULATOR_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
 
     /// Public API key accepted as the digest username.
@@ -33,7 +38,7 @@ pub struct Cli {
     pub private_key: String,
 
     /// How long INITIATING, PENDING_RECREATION and DELETING last (e.g. 300ms, 2s, 1m).
-    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    #[arg(long, env = "ATLAS_EAR_EMULATOR_SETTLE_AFTER", default_value = "3s", value_parser = parse_duration)]
     pub settle_after: Duration,
 
     /// Delay added before every API and token response.

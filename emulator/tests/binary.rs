@@ -5,7 +5,6 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use atlas_ear_emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use common::*;
@@ -24,12 +23,13 @@ impl Drop for Running {
 }
 
 /// Waits for the child to exit, killing it after a generous deadline so a hang fails the test.
+#[cfg(unix)]
 fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
     for _ in 0..600 {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
     child.kill().unwrap();
     panic!("the emulator did not stop within 30 s of SIGTERM");
@@ -83,6 +83,12 @@ async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
         "--settle-after 0s settles at once"
     );
 
+    stop(child);
+}
+
+/// SIGTERM ends the emulator with exit 0.
+#[cfg(unix)]
+fn stop(child: &mut Child) {
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -91,6 +97,11 @@ async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     let status = wait_for_exit(child);
     assert!(status.success(), "{status:?}");
 }
+
+/// Windows has no SIGTERM, and the Ctrl-C the emulator stops on there reaches every process of
+/// a console, so a test cannot send it to one child: `Running` ends the child instead.
+#[cfg(not(unix))]
+fn stop(_child: &mut Child) {}
 
 #[test]
 fn bad_flags_fail_with_a_message() {
@@ -108,6 +119,51 @@ fn bad_flags_fail_with_a_message() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("CAPACITY/PER_MINUTE"));
+}
+
+/// Containers (the Dockerfile's image as a GitHub service container) set the address and the
+/// settle time through the environment; a flag still wins.
+#[test]
+fn the_address_and_settle_time_can_come_from_the_environment() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = Command::new(BINARY)
+        .env("ATLAS_EAR_EMULATOR_LISTEN", &address)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {address}")),
+        "{stderr}"
+    );
+
+    let output = Command::new(BINARY)
+        .env("ATLAS_EAR_EMULATOR_SETTLE_AFTER", "soon")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--settle-after"), "{stderr}");
+
+    let mut running = Running(
+        Command::new(BINARY)
+            .env("ATLAS_EAR_EMULATOR_LISTEN", &address)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    BufReader::new(running.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("atlas-ear-emulator listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(!first.contains(&address), "the flag wins: {first}");
 }
 
 #[test]

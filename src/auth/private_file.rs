@@ -10,8 +10,15 @@
 //! decide: `symlink_metadata` looks at the link itself, and an opened file must be the very file
 //! that was checked. A refusal is an error of kind `PermissionDenied` saying which check failed.
 //!
-//! These checks are Unix only. Elsewhere (Windows) ownership and modes do not map onto these
-//! bits, and the caches behave as they always have: directories and files are used as found.
+//! On Windows, where ownership and modes do not map onto these bits, "only this user" means
+//! the user's profile: the caches live under the local application data folder
+//! (`%LOCALAPPDATA%`, FOLDERID_LocalAppData), whose access control list, inherited by every
+//! folder and file created beneath it, grants access to that user (and to SYSTEM and the
+//! administrators, who can read everything anyway, as root can on Unix) and to no other user.
+//! So a cache directory is trusted only when, with every short name and link resolved, it lies
+//! inside the profile folder Windows reports for the user running this (FOLDERID_Profile, not an
+//! environment variable); one redirected elsewhere, say to a shared drive, is refused like a
+//! 0755 directory on Unix. Links and junctions are refused on every platform.
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Write};
@@ -196,10 +203,47 @@ fn trust_owner_and_mode(path: &Path, metadata: &Metadata, wanted: &str) -> io::R
     Ok(())
 }
 
-/// Elsewhere ownership and modes are not checked (see the module comment).
+/// On Windows a directory must lie inside the user's profile, whose inherited access list
+/// keeps other users out (see the module comment); a file is trusted when its directory is.
 #[cfg(not(unix))]
-fn trust_owner_and_mode(_path: &Path, _metadata: &Metadata, _wanted: &str) -> io::Result<()> {
-    Ok(())
+fn trust_owner_and_mode(path: &Path, metadata: &Metadata, _wanted: &str) -> io::Result<()> {
+    if !metadata.is_dir() {
+        return Ok(());
+    }
+    // Resolved once per process: every cache operation checks two folders.
+    static PROFILE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let profile = PROFILE.get_or_init(|| dirs::home_dir().and_then(|p| fs::canonicalize(p).ok()));
+    let Some(profile) = profile else {
+        return Err(refused(
+            path,
+            "cannot be checked: the user's profile folder is unknown",
+        ));
+    };
+    if within(profile, &fs::canonicalize(path)?) {
+        Ok(())
+    } else {
+        Err(refused(
+            path,
+            format!(
+                "is outside the user's profile {}; other users may be able to read it",
+                profile.display()
+            ),
+        ))
+    }
+}
+
+/// Whether `path` is `folder` or lies beneath it, comparing names as Windows does (without
+/// regard to case). Both must already be resolved (`fs::canonicalize`), so short names, `..`
+/// and links cannot disguise where a path leads.
+#[cfg(any(windows, test))]
+fn within(folder: &Path, path: &Path) -> bool {
+    let names = |p: &Path| -> Vec<String> {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+            .collect()
+    };
+    let (folder, path) = (names(folder), names(path));
+    path.len() >= folder.len() && path[..folder.len()] == folder[..]
 }
 
 /// The opened file is the one `path` names now, and passes the file checks: nothing swapped it
@@ -222,6 +266,42 @@ fn verify_opened(path: &Path, file: &File) -> io::Result<()> {
 fn effective_uid() -> u32 {
     // SAFETY: geteuid has no preconditions, touches no memory of ours and cannot fail.
     unsafe { libc::geteuid() }
+}
+
+#[cfg(test)]
+mod any_platform_tests {
+    use super::*;
+
+    #[test]
+    fn within_compares_whole_names_without_regard_to_case() {
+        let profile = Path::new("/Users/Ada");
+        assert!(within(
+            profile,
+            Path::new("/users/ada/AppData/Local/atlas-ear")
+        ));
+        assert!(within(profile, Path::new("/Users/Ada")));
+        assert!(!within(profile, Path::new("/Users/Adam/AppData")));
+        assert!(!within(profile, Path::new("/Users")));
+        assert!(!within(profile, Path::new("/Shared/atlas-ear")));
+    }
+}
+
+/// The Windows rule on a real file system: the test's temporary folder is inside the profile
+/// (where Windows puts `%TEMP%`), so a cache there is created and trusted.
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_inside_the_profile_is_created_and_trusted() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("cache").join("atlas-ear").join("tokens");
+        ensure_dir(&dir).unwrap();
+        assert!(check_dir(&dir).unwrap());
+        let file = dir.join("f.json");
+        replace(&file, b"x").unwrap();
+        assert!(open_existing(&file).unwrap().is_some());
+    }
 }
 
 #[cfg(all(test, unix))]

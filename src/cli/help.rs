@@ -7,6 +7,7 @@
 use crate::cli::{Cli, Parsed};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use std::ffi::OsString;
 use std::io::{self, Write};
 
 const TOP_EXAMPLES: &str = "\
@@ -195,10 +196,31 @@ pub(crate) fn all_subcommands(cmd: &clap::Command) -> Vec<(String, &clap::Comman
     found
 }
 
+/// The command this tool adds to the Atlas CLI (`manifest.yml`). The Atlas CLI starts a plugin
+/// as `<binary> <command> <arguments as typed>`: `atlas ear list -P prod` runs
+/// `atlas-ear ear list -P prod`.
+pub const PLUGIN_COMMAND: &str = "ear";
+
+/// The program's arguments as this tool reads them, and the name to show in usage lines:
+/// started by the Atlas CLI (the first argument is [`PLUGIN_COMMAND`], never a command of
+/// ours), that argument is dropped and usage reads `atlas ear ...`; otherwise the arguments are
+/// kept and usage reads `atlas-ear ...` whatever the file is called (`atlas-ear.exe` included).
+pub fn as_invoked(mut args: Vec<OsString>) -> (Vec<OsString>, &'static str) {
+    if args.get(1).is_some_and(|first| first == PLUGIN_COMMAND) {
+        args.remove(1);
+        (args, "atlas ear")
+    } else {
+        (args, "atlas-ear")
+    }
+}
+
 /// Parses the process's arguments; on a usage error or `--help` prints and exits as clap does.
 pub fn parse() -> Parsed {
-    let mut cmd = command();
-    let matches = cmd.get_matches_mut();
+    let (args, bin_name) = as_invoked(std::env::args_os().collect());
+    let mut cmd = command().bin_name(bin_name);
+    let matches = cmd
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|e| e.exit());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit());
     Parsed {
         cli,
@@ -250,6 +272,33 @@ pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(args: &[OsString]) -> Vec<&str> {
+        args.iter().map(|a| a.to_str().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_atlas_cli_plugin_command_is_dropped_and_named_in_usage() {
+        let typed = ["/plugins/atlas-ear", "ear", "-P", "prod", "list"].map(OsString::from);
+        let (args, name) = as_invoked(typed.to_vec());
+        assert_eq!(strings(&args), ["/plugins/atlas-ear", "-P", "prod", "list"]);
+        assert_eq!(name, "atlas ear");
+
+        let typed = ["atlas-ear.exe", "list", "ear"].map(OsString::from);
+        let (args, name) = as_invoked(typed.to_vec());
+        assert_eq!(
+            strings(&args),
+            ["atlas-ear.exe", "list", "ear"],
+            "only the first argument"
+        );
+        assert_eq!(name, "atlas-ear");
+        assert!(
+            all_subcommands(&command())
+                .iter()
+                .all(|(path, _)| path != PLUGIN_COMMAND),
+            "the plugin command must never be one of our own"
+        );
+    }
 
     #[test]
     fn every_command_ends_with_examples_including_a_ci_one() {

@@ -227,9 +227,11 @@ mod tests {
 
     #[test]
     fn relative_paths_are_ignored() {
-        let env = Env::from_pairs([("X", "relative/dir"), ("Y", "/abs")]);
+        // An absolute path needs a drive on Windows.
+        let absolute = if cfg!(windows) { r"C:\abs" } else { "/abs" };
+        let env = Env::from_pairs([("X", "relative/dir"), ("Y", absolute)]);
         assert_eq!(env.absolute_path("X"), None);
-        assert_eq!(env.absolute_path("Y"), Some(PathBuf::from("/abs")));
+        assert_eq!(env.absolute_path("Y"), Some(PathBuf::from(absolute)));
         assert_eq!(env.absolute_path("Z"), None);
     }
 

@@ -23,10 +23,7 @@ fn nc_of(request: &LoggedRequest) -> u32 {
 }
 
 fn cache_dir(home: &tempfile::TempDir) -> PathBuf {
-    home.path()
-        .join("cache")
-        .join("atlas-ear")
-        .join("challenges")
+    cache_root(home).join("atlas-ear").join("challenges")
 }
 
 /// The one cache file a run against one emulator with one key leaves behind.
@@ -143,6 +140,7 @@ fn no_cache_costs_two_and_touches_no_file() {
     assert_eq!(std::fs::read(cache_file(&home)).unwrap(), before);
 }
 
+/// Unix only: file modes (Windows protects the cache through the profile's access list).
 #[cfg(unix)]
 #[test]
 fn the_cache_file_is_private_and_holds_no_secret() {
@@ -214,6 +212,7 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
     }
 }
 
+/// Unix only: file modes (Windows protects the cache through the profile's access list).
 #[cfg(unix)]
 #[test]
 fn a_cache_file_open_to_others_is_ignored_and_replaced() {

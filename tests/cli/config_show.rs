@@ -25,7 +25,7 @@ const SETTINGS: [&str; 16] = [
 ];
 
 fn write_profile(home: &tempfile::TempDir, body: &str) -> std::path::PathBuf {
-    let dir = home.path().join("config").join("atlascli");
+    let dir = config_root(home).join("atlascli");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("config.toml");
     std::fs::write(&path, body).unwrap();
@@ -112,7 +112,11 @@ fn the_json_form_is_one_object_keyed_by_setting() {
     assert_eq!(doc["token_cache"]["source"], "default");
     assert_eq!(
         doc["token_cache"]["value"],
-        home.path().join("cache/atlas-ear/tokens").to_str().unwrap()
+        cache_root(&home)
+            .join("atlas-ear")
+            .join("tokens")
+            .to_str()
+            .unwrap()
     );
     // A lone client secret at the same precedence as a complete API key: the service account
     // would win the tie but is incomplete, and the report says what is missing.

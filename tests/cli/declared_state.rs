@@ -473,6 +473,8 @@ fn polls_cost_one_list_per_project_and_provider_per_round() {
     assert_eq!(doc["errors"][0]["reason"], "wait_timeout");
 }
 
+/// Unix only: the signals are sent with `kill` (see `interrupt.rs`).
+#[cfg(unix)]
 #[test]
 fn ctrl_c_mid_apply_reports_what_was_created_and_a_re_run_converges() {
     use crate::background::{finish, interrupt, spawn_atlas, terminate, wait_for_requests};

@@ -2,6 +2,7 @@
 
 use crate::common;
 use common::*;
+#[cfg(unix)]
 use std::process::Command as Process;
 
 fn stdout_of(args: &[&str]) -> String {
@@ -145,6 +146,9 @@ fn completions_for_every_shell() {
     }
 }
 
+/// Unix only: it needs bash itself (on Windows `bash` may be WSL's, which cannot read the
+/// temporary folder's Windows path).
+#[cfg(unix)]
 #[test]
 fn bash_completion_loads() {
     let home = scratch_home();

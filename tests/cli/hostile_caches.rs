@@ -2,6 +2,8 @@
 //! used, and a cache directory that is a symbolic link (here into a world-writable folder) or
 //! open to others is neither read nor written. Each time the run still succeeds and pays for its
 //! own handshake or token, and `-v` says why.
+//! Unix only: owners, modes and symbolic links as Unix has them; the Windows rule (inside the
+//! user's profile) is tested in `src/auth/private_file.rs`.
 #![cfg(unix)]
 
 use crate::common;
@@ -26,7 +28,7 @@ fn can_chown(test: &str) -> bool {
 }
 
 fn tool_folder(home: &tempfile::TempDir) -> PathBuf {
-    home.path().join("cache").join("atlas-ear")
+    cache_root(home).join("atlas-ear")
 }
 
 /// The one `.json` entry in `dir`.
@@ -120,8 +122,8 @@ fn a_symlinked_tool_folder_is_not_followed() {
     let emu = emulator();
     let home = scratch_home();
     let world = world_writable();
-    let cache = home.path().join("cache");
-    std::fs::create_dir(&cache).unwrap();
+    let cache = cache_root(&home);
+    std::fs::create_dir_all(&cache).unwrap();
     std::os::unix::fs::symlink(world.path(), cache.join("atlas-ear")).unwrap();
     assert_eq!(
         list_statuses(&emu, &home, "is a symbolic link"),

@@ -97,6 +97,7 @@ fn the_same_page_served_again_is_noticed() {
     assert_eq!(server.requests(), 2);
 }
 
+/// Unix only: memory is measured through `python3` and its `resource` module.
 #[cfg(unix)]
 #[test]
 fn pages_too_large_to_hold_are_refused_and_memory_stays_bounded() {

@@ -1,5 +1,6 @@
 //! Stdout that cannot be written: a closed pipe is a quiet exit 0 for every command, a full
 //! disk is exit 1 with the reason, and after a create the endpoints are still listed on stderr.
+//! Linux only: the full disk is `/dev/full`, and the closed pipe is made with `libc::pipe`.
 #![cfg(target_os = "linux")]
 
 use crate::common;

@@ -1,5 +1,8 @@
 //! Ctrl-C (SIGINT) during a wait or a multi-region create: exit 130, every endpoint created is
 //! printed, and nothing more is sent. SIGTERM is handled the same way, with exit 143.
+//! Unix only: the tests deliver the signals with `kill`, and Windows has neither SIGINT nor
+//! SIGTERM to send to another process (a console's Ctrl-C reaches every process attached to it).
+#![cfg(unix)]
 
 use crate::background;
 use crate::common;

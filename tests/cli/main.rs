@@ -5,6 +5,7 @@
 mod background;
 mod common;
 mod fault_helpers;
+// `openpty` is Unix only.
 #[cfg(unix)]
 mod pty;
 mod stand_in;
@@ -12,6 +13,7 @@ mod tls_stand_in;
 
 mod api_errors;
 mod approval;
+mod atlas_cli_plugin;
 mod challenge_cache;
 mod challenge_cache_file;
 mod colour_and_width;

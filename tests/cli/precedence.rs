@@ -15,7 +15,7 @@ const ENV_PROJECT: &str = "bbbbbbbbbbbbbbbbbbbbbbbb";
 const FLAG_PROJECT: &str = "cccccccccccccccccccccccc";
 
 fn write_profile(home: &tempfile::TempDir, body: &str) -> std::path::PathBuf {
-    let dir = home.path().join("config").join("atlascli");
+    let dir = config_root(home).join("atlascli");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("config.toml");
     std::fs::write(&path, format!("[default]\n{body}")).unwrap();

@@ -8,10 +8,7 @@ use common::*;
 use std::path::PathBuf;
 
 fn config_file(home: &tempfile::TempDir) -> PathBuf {
-    home.path()
-        .join("config")
-        .join("atlascli")
-        .join("config.toml")
+    config_root(home).join("atlascli").join("config.toml")
 }
 
 fn write_config(home: &tempfile::TempDir, text: &str) -> PathBuf {

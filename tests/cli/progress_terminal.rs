@@ -1,5 +1,6 @@
 //! Progress on a terminal: live spinner lines on stderr (a pseudo-terminal here), while stdout,
 //! a pipe, receives only the final table.
+//! Unix only: the pseudo-terminal comes from `openpty` (`pty/`), which Windows does not have.
 #![cfg(unix)]
 
 use crate::common;

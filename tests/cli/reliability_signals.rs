@@ -1,5 +1,6 @@
 //! Ctrl-C and a closed stdout: the binary is spawned directly (not through `run`, which waits
 //! for it), and its output is checked with the same no-secret guarantee afterwards.
+//! Unix only: the signals are sent with `kill`; Windows has none to send to one process.
 #![cfg(unix)]
 
 use crate::common;

@@ -27,7 +27,7 @@ fn token_requests(emu: &Emulator) -> Vec<LoggedRequest> {
 }
 
 fn cache_dir(home: &tempfile::TempDir) -> PathBuf {
-    home.path().join("cache").join("atlas-ear").join("tokens")
+    cache_root(home).join("atlas-ear").join("tokens")
 }
 
 /// The one cache file a test's runs wrote.
@@ -255,12 +255,12 @@ fn a_cached_token_is_not_reused_with_another_secret() {
 fn an_unwritable_cache_only_costs_a_token_per_run() {
     let emu = emulator();
     let home = scratch_home();
-    let blocker = home.path().join("not-a-directory");
+    // A file where the cache folder should be, on every platform.
+    let blocker = cache_root(&home);
+    std::fs::create_dir_all(blocker.parent().unwrap()).unwrap();
     std::fs::write(&blocker, "x").unwrap();
     for _ in 0..2 {
-        let out = run(service_account(&emu, &home)
-            .env("XDG_CACHE_HOME", &blocker)
-            .args(["list", "-v"]));
+        let out = run(service_account(&emu, &home).args(["list", "-v"]));
         assert_ok(&out);
         assert!(out.stderr.contains("could not cache"), "{}", out.stderr);
     }

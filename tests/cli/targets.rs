@@ -8,7 +8,7 @@ use serde_json::Value;
 const GOV: &str = "https://cloud.mongodbgov.com";
 
 fn write_profile(home: &tempfile::TempDir, body: &str) {
-    let dir = home.path().join("config").join("atlascli");
+    let dir = config_root(home).join("atlascli");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("config.toml"), format!("[default]\n{body}")).unwrap();
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use crate::common::*;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn spawn_atlas(emu: &Emulator, home: &tempfile::TempDir, args: &[&str]) -> Child {
@@ -37,9 +37,11 @@ pub fn finish(child: Child) -> Run {
     run
 }
 
-/// Sends SIGINT, as Ctrl-C at a terminal would.
+/// Sends SIGINT, as Ctrl-C at a terminal would. Unix only: Windows has no signal to send to
+/// one other process.
+#[cfg(unix)]
 pub fn interrupt(child: &Child) {
-    let status = Command::new("kill")
+    let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill runs");
@@ -47,8 +49,9 @@ pub fn interrupt(child: &Child) {
 }
 
 /// Sends SIGTERM, as CI cancellation, `timeout(1)` and Kubernetes do.
+#[cfg(unix)]
 pub fn terminate(child: &Child) {
-    let status = Command::new("kill")
+    let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill runs");

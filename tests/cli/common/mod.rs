@@ -52,12 +52,45 @@ pub fn bare(home: &tempfile::TempDir) -> Command {
 }
 
 /// Nothing from the developer's environment but PATH; home, config and cache in `home`.
-fn clean_environment(cmd: &mut std::process::Command, home: &tempfile::TempDir) {
+/// `APPDATA` and `LOCALAPPDATA` are Windows' names for the config and cache folders, so the same
+/// `home/config` and `home/cache` layout holds there; Windows also needs `SystemRoot` kept, or
+/// no socket can be opened (Winsock loads its providers from there).
+pub fn clean_environment(cmd: &mut std::process::Command, home: &tempfile::TempDir) {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"));
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("APPDATA", home.path().join("config"))
+        .env("LOCALAPPDATA", home.path().join("cache"));
+    if cfg!(windows) {
+        for kept in ["SystemRoot", "SystemDrive", "USERPROFILE", "TEMP", "TMP"] {
+            if let Some(value) = std::env::var_os(kept) {
+                cmd.env(kept, value);
+            }
+        }
+    }
+}
+
+/// The folder of a scratch home where the binary looks for `atlascli/config.toml`: `config`
+/// (through `XDG_CONFIG_HOME`, or `APPDATA` on Windows); macOS has no variable for it, so there
+/// it is `Library/Application Support`, as for the Atlas CLI.
+pub fn config_root(home: &tempfile::TempDir) -> PathBuf {
+    if cfg!(target_os = "macos") {
+        home.path().join("Library").join("Application Support")
+    } else {
+        home.path().join("config")
+    }
+}
+
+/// The folder of a scratch home that holds `atlas-ear/` with both caches: `cache` (through
+/// `XDG_CACHE_HOME`, or `LOCALAPPDATA` on Windows); `Library/Caches` on macOS.
+pub fn cache_root(home: &tempfile::TempDir) -> PathBuf {
+    if cfg!(target_os = "macos") {
+        home.path().join("Library").join("Caches")
+    } else {
+        home.path().join("cache")
+    }
 }
 
 /// What one run printed, with the guarantee already checked that no secret leaked.
