@@ -1,6 +1,9 @@
 //! `private-networking` beyond a script's run: its `--dry-run` (every request in order; the
 //! PATCH, pasted into curl, changes what the tool changes), and on a terminal it asks, and a
 //! declined question sends nothing.
+//! Unix only: the printed curl lines are for a POSIX shell (`dry_run::paste_into_curl`), and the
+//! prompt is answered on a pseudo-terminal.
+#![cfg(unix)]
 
 use crate::common;
 use crate::private_networking::{encryption_path, patches, required, seed_keys};

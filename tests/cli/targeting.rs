@@ -271,6 +271,8 @@ fn wait_all_with_nothing_to_wait_for_ends_at_once() {
     assert_eq!(out.code, 2, "ids and --all together: {}", out.stderr);
 }
 
+/// Unix only: Ctrl-C is sent with `kill` (see `interrupt.rs`).
+#[cfg(unix)]
 #[test]
 fn ctrl_c_between_deletions_sends_no_more_and_reports_every_id() {
     let emu = emulator_with(|c| c.latency = Duration::from_secs(3));

@@ -1,11 +1,14 @@
 //! `list --watch`: one list per `--interval` until Ctrl-C (exit 130); in place on a terminal,
 //! each changed listing once off a terminal.
 
+#[cfg(unix)]
 use crate::background::*;
 use crate::common;
 use common::*;
+#[cfg(unix)]
 use std::time::Duration;
 
+#[cfg(unix)]
 fn lists(requests: &[LoggedRequest]) -> usize {
     requests
         .iter()
@@ -13,6 +16,8 @@ fn lists(requests: &[LoggedRequest]) -> usize {
         .count()
 }
 
+/// Unix only: Ctrl-C is sent with `kill` (see `interrupt.rs`).
+#[cfg(unix)]
 #[test]
 fn off_a_terminal_each_changed_listing_is_printed_once() {
     let emu = emulator();
