@@ -5,23 +5,6 @@
 use crate::common;
 use common::*;
 
-/// Authenticated API requests as "METHOD PROVIDER STATUS", in order.
-fn sent(emu: &Emulator) -> Vec<String> {
-    api_requests(emu)
-        .iter()
-        .filter(|r| r.is_authenticated())
-        .map(|r| {
-            let provider = if r.path.contains("/AZURE/") {
-                "AZURE"
-            } else {
-                "AWS"
-            };
-            let list = if r.query.is_some() { " list" } else { "" };
-            format!("{} {provider}{list} {}", r.method, r.status)
-        })
-        .collect()
-}
-
 fn seeded_both() -> (Emulator, String, String) {
     let emu = emulator();
     let aws = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "ACTIVE");

@@ -7,25 +7,6 @@ use crate::common;
 use common::*;
 use std::time::Duration;
 
-/// Authenticated API requests as "METHOD PROVIDER[ list] STATUS", in order.
-fn sent(emu: &Emulator) -> Vec<String> {
-    api_requests(emu)
-        .iter()
-        .filter(|r| r.is_authenticated())
-        .map(|r| {
-            let provider = if r.path.ends_with("/encryptionAtRest") {
-                "config"
-            } else if r.path.contains("/AZURE/") {
-                "AZURE"
-            } else {
-                "AWS"
-            };
-            let list = if r.query.is_some() { " list" } else { "" };
-            format!("{} {provider}{list} {}", r.method, r.status)
-        })
-        .collect()
-}
-
 const MISSING: &str = "aaaaaaaaaaaaaaaaaaaaaaaa";
 
 #[test]

@@ -136,6 +136,27 @@ pub fn assert_no_secret(run: &Run) {
 }
 
 /// Requests to the API itself (the token endpoint excluded).
+/// The authenticated requests as `METHOD PROVIDER[ list] STATUS` (`GET AZURE list 200`), or
+/// `GET config 200` for the encryption-at-rest configuration: a short record of what a command
+/// sent, in order, to compare whole.
+pub fn sent(emu: &Emulator) -> Vec<String> {
+    api_requests(emu)
+        .iter()
+        .filter(|r| r.is_authenticated())
+        .map(|r| {
+            let provider = if r.path.ends_with("/encryptionAtRest") {
+                "config"
+            } else if r.path.contains("/AZURE/") {
+                "AZURE"
+            } else {
+                "AWS"
+            };
+            let list = if r.query.is_some() { " list" } else { "" };
+            format!("{} {provider}{list} {}", r.method, r.status)
+        })
+        .collect()
+}
+
 pub fn api_requests(emu: &Emulator) -> Vec<LoggedRequest> {
     emu.requests()
         .into_iter()
