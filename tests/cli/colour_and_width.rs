@@ -101,12 +101,12 @@ fn tables_never_wrap_off_a_terminal_even_with_columns_set() {
 
 /// The terminal path: the binary runs under `script`, which gives it a pseudo-terminal.
 #[cfg(target_os = "linux")]
-mod on_a_terminal {
+pub(crate) mod on_a_terminal {
     use super::*;
     use std::process::Stdio;
 
     /// Runs `atlas-ear <args>` on a pseudo-terminal; returns what it printed, `\r\n` undone.
-    fn on_pty(
+    pub(crate) fn on_pty(
         emu: &Emulator,
         home: &tempfile::TempDir,
         env: &[(&str, &str)],

@@ -62,31 +62,7 @@ fn piped_json_stays_compact_and_uncoloured_even_with_colour_forced() {
 #[cfg(target_os = "linux")]
 mod on_a_terminal {
     use super::*;
-    use std::process::Stdio;
-
-    fn on_pty(
-        emu: &Emulator,
-        home: &tempfile::TempDir,
-        env: &[(&str, &str)],
-        args: &str,
-    ) -> String {
-        let mut cmd = env_command(emu, home, "script");
-        cmd.args([
-            "-qfec",
-            &format!("{} {args}", atlas_binary().display()),
-            "/dev/null",
-        ])
-        .env("TERM", "xterm-256color")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null());
-        let output = cmd.output().expect("script (util-linux) runs");
-        assert!(output.status.success(), "{output:?}");
-        let text = String::from_utf8(output.stdout)
-            .expect("utf-8")
-            .replace("\r\n", "\n");
-        assert!(!text.contains(atlas_ear_emulator::DEMO_PRIVATE_KEY));
-        text
-    }
+    use crate::colour_and_width::on_a_terminal::on_pty;
 
     fn without_colour(text: &str) -> String {
         let mut plain = String::new();
