@@ -54,7 +54,11 @@ use std::io::{IsTerminal, Write};
 /// leaves half a line behind. Commands that must report what they did before stopping (creates,
 /// waits) take Ctrl-C over through [`interrupt::Interrupts`], and the race then leaves it to them.
 pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
-    let cli::Parsed { cli, typed_flags } = parsed;
+    let cli::Parsed {
+        cli,
+        typed_flags,
+        program,
+    } = parsed;
     match &cli.command {
         cli::Command::Completions(args) => {
             return Ok(cli::help::write_completions(
@@ -69,7 +73,8 @@ pub fn run(parsed: cli::Parsed) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let settings = settings::Settings::resolve(&cli.global, typed_flags)?;
+    let mut settings = settings::Settings::resolve(&cli.global, typed_flags)?;
+    settings.provenance.program = program;
     let plan = settings::Plan::resolve(&cli.command, &settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -201,6 +201,11 @@ pub(crate) fn all_subcommands(cmd: &clap::Command) -> Vec<(String, &clap::Comman
 /// `atlas-ear ear list -P prod`.
 pub const PLUGIN_COMMAND: &str = "ear";
 
+/// The program's name when run on its own.
+pub const STANDALONE: &str = "atlas-ear";
+/// How the user types it inside the Atlas CLI.
+pub const AS_PLUGIN: &str = "atlas ear";
+
 /// The program's arguments as this tool reads them, and the name to show in usage lines:
 /// started by the Atlas CLI (the first argument is [`PLUGIN_COMMAND`], never a command of
 /// ours), that argument is dropped and usage reads `atlas ear ...`; otherwise the arguments are
@@ -208,9 +213,9 @@ pub const PLUGIN_COMMAND: &str = "ear";
 pub fn as_invoked(mut args: Vec<OsString>) -> (Vec<OsString>, &'static str) {
     if args.get(1).is_some_and(|first| first == PLUGIN_COMMAND) {
         args.remove(1);
-        (args, "atlas ear")
+        (args, AS_PLUGIN)
     } else {
-        (args, "atlas-ear")
+        (args, STANDALONE)
     }
 }
 
@@ -225,6 +230,7 @@ pub fn parse() -> Parsed {
     Parsed {
         cli,
         typed_flags: typed_flags(&matches),
+        program: bin_name,
     }
 }
 
@@ -238,6 +244,7 @@ where
     Ok(Parsed {
         cli: Cli::from_arg_matches(&matches)?,
         typed_flags: typed_flags(&matches),
+        program: STANDALONE,
     })
 }
 

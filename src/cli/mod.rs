@@ -24,6 +24,9 @@ pub struct Parsed {
     pub cli: Cli,
     /// Argument ids whose value came from the command line.
     pub typed_flags: Vec<String>,
+    /// How the user runs this program: `atlas-ear`, or `atlas ear` when the Atlas CLI started
+    /// it as a plugin; commands printed for the user to run next begin with it.
+    pub program: &'static str,
 }
 
 #[derive(Debug, Parser)]

@@ -92,7 +92,7 @@ pub fn for_report(settings: &Settings, report: &Report) -> Vec<String> {
 }
 
 /// After `apply`: a FAILED endpoint is replaced by running the same `apply` again.
-pub fn for_apply(report: &ApplyReport) -> Vec<String> {
+pub fn for_apply(report: &ApplyReport, program: &str) -> Vec<String> {
     let failed: Vec<&str> = report
         .items
         .iter()
@@ -103,7 +103,7 @@ pub fn for_apply(report: &ApplyReport) -> Vec<String> {
         return Vec::new();
     }
     vec![format!(
-        "run the same `atlas-ear apply` again to replace the FAILED endpoint{} in {}: its plan deletes it, waits until it is gone and creates it anew",
+        "run the same `{program} apply` again to replace the FAILED endpoint{} in {}: its plan deletes it, waits until it is gone and creates it anew",
         if failed.len() == 1 { "" } else { "s" },
         failed.join(", ")
     )]

@@ -161,7 +161,11 @@ fn print_applied(settings: &Settings, report: &crate::commands::apply::ApplyRepo
         &settings.presentation,
     )?;
     out.flush()?;
-    hints::print(&mut io::stderr(), settings, &hints::for_apply(report));
+    hints::print(
+        &mut io::stderr(),
+        settings,
+        &hints::for_apply(report, settings.provenance.program),
+    );
     let outcomes: Vec<crate::commands::Outcome> =
         report.items.iter().map(|i| i.outcome.clone()).collect();
     conclude(&outcomes, report.interrupted, None)

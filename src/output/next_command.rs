@@ -10,11 +10,15 @@ use crate::commands::outcome::{Outcome, Report, cut_short};
 use crate::regions::Provider;
 use crate::settings::{Settings, WaitGoal};
 
-/// `atlas-ear ARGS...` followed by the flags that reproduce this run's context.
+/// `atlas-ear ARGS...` (`atlas ear ARGS...` inside the Atlas CLI) followed by the flags that
+/// reproduce this run's context.
 pub fn atlas_ear(settings: &Settings, args: &[&str]) -> String {
-    let mut words: Vec<String> = std::iter::once("atlas-ear")
-        .chain(args.iter().copied())
-        .map(shell_word)
+    let mut words: Vec<String> = settings
+        .provenance
+        .program
+        .split(' ')
+        .map(str::to_string)
+        .chain(args.iter().copied().map(shell_word))
         .collect();
     words.extend(context_flags(settings));
     words.join(" ")

@@ -58,6 +58,9 @@ pub struct Provenance {
     /// The ids of the flags typed on the command line (clap's record, taken at parse time), so
     /// `config show` can tell a typed `--provider aws` from the default.
     pub typed_flags: Vec<String>,
+    /// How the user runs this program (`atlas-ear`, or `atlas ear` inside the Atlas CLI), for
+    /// the commands printed for them to run next.
+    pub program: &'static str,
 }
 
 /// Everything a command needs to talk to Atlas, checked.
@@ -156,6 +159,7 @@ impl Settings {
                 project_id,
                 credentials: parts,
                 typed_flags,
+                program: crate::cli::help::STANDALONE,
             },
         })
     }

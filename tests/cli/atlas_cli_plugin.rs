@@ -252,3 +252,26 @@ fn inside_the_atlas_cli_help_names_atlas_ear() {
         out.stdout
     );
 }
+
+#[test]
+fn inside_the_atlas_cli_the_commands_it_suggests_start_with_atlas_ear() {
+    let emu = emulator();
+    let home = scratch_home();
+    write_atlas_cli_config(&home, &emu);
+    let binary = install_plugin(&home.path().join("plugins"));
+
+    // The binary is not on PATH there: a hint must be typed as `atlas ear ...`.
+    let out = as_the_atlas_cli_starts_it(&home, &binary, &["create", "--region", "US_EAST_1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let id = emu.endpoints(PROJECT, "AWS")[0]["id"]
+        .as_str()
+        .expect("an endpoint id")
+        .to_string();
+    assert!(
+        out.stderr
+            .contains(&format!("to wait for it: atlas ear wait {id}\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("atlas-ear wait"), "{}", out.stderr);
+}
