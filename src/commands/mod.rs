@@ -123,10 +123,18 @@ pub async fn list(settings: &Settings) -> Result<Done> {
         return Ok(dry_run(first_pages, Some(LIST_NOTE)));
     }
     let client = ApiClient::new(settings)?;
+    list_with(settings, &client).await
+}
+
+/// `list` through a client already built: `list --watch` keeps one for all its rounds, so its
+/// connections, digest challenge, token and rate-limit pacing carry from one round to the next.
+pub async fn list_with(settings: &Settings, client: &ApiClient) -> Result<Done> {
+    let project_id = settings.project_id()?;
+    let providers = settings.providers.listed();
     let lists = futures_util::future::try_join_all(
         providers
             .iter()
-            .map(|&p| api::list_endpoints(&client, project_id, p)),
+            .map(|&p| api::list_endpoints(client, project_id, p)),
     )
     .await?;
     Ok(Done::List {

@@ -7,6 +7,7 @@
 //! ends any other command, and what is on the screen is the last listing.
 
 use crate::commands::{self, Done};
+use crate::http::ApiClient;
 use crate::output::print_list_to;
 use crate::settings::Settings;
 use anyhow::Result;
@@ -18,8 +19,11 @@ pub async fn run(settings: &Settings, interval: Duration) -> Result<()> {
     let terminal = io::stdout().is_terminal();
     let mut previous: Option<Vec<u8>> = None;
     let mut drawn_lines = 0;
+    // One client for every round: a new one would pay the TCP and TLS handshakes again and
+    // forget the pacing a 429 asked for.
+    let client = ApiClient::new(settings)?;
     loop {
-        let Done::List { list, project_id } = commands::list(settings).await? else {
+        let Done::List { list, project_id } = commands::list_with(settings, &client).await? else {
             anyhow::bail!("list --watch expected a listing");
         };
         let mut frame = Vec::new();

@@ -125,3 +125,28 @@ fn on_a_terminal_the_listing_is_redrawn_in_place() {
     assert!(text.matches(&redraw).count() >= 2, "{text:?}");
     assert!(lists(&api_requests(&emu)) >= 3);
 }
+
+/// Unix only: Ctrl-C is sent with `kill` (see `interrupt.rs`).
+#[cfg(unix)]
+#[test]
+fn every_round_uses_the_same_client_so_one_challenge_serves_them_all() {
+    let emu = emulator();
+    emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "ACTIVE");
+    let home = scratch_home();
+    // Without the challenge cache on disk, only a client kept across rounds can answer the
+    // digest challenge of round one in every later round.
+    let child = spawn_atlas(
+        &emu,
+        &home,
+        &["list", "--watch", "--interval", "50ms", "--no-cache", "-q"],
+    );
+    wait_for_requests(&emu, |r| lists(r) >= 4);
+    interrupt(&child);
+    let out = finish(child);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    let challenges = api_requests(&emu)
+        .iter()
+        .filter(|r| r.status == 401)
+        .count();
+    assert_eq!(challenges, 1, "one handshake for all the rounds");
+}
