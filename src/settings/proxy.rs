@@ -98,9 +98,14 @@ pub fn route(env: &Env, target: &Url) -> Result<Route, UsageError> {
             ignored.map(|(variable, _)| variable),
         )));
     }
-    let Some((variable, value)) =
-        first_set(env, HTTPS_PROXY_VARS)?.or(first_set(env, ALL_PROXY_VARS)?)
-    else {
+    // ALL_PROXY is read only when no https proxy is set, as curl does: an unreadable ALL_PROXY
+    // must not fail a run that would never use it.
+    let https_proxy = first_set(env, HTTPS_PROXY_VARS)?;
+    let chosen = match https_proxy {
+        Some(found) => Some(found),
+        None => first_set(env, ALL_PROXY_VARS)?,
+    };
+    let Some((variable, value)) = chosen else {
         return Ok(Route::Direct(Direct::NoProxySet));
     };
     if let Some((name, list)) = first_set(env, NO_PROXY_VARS)?
@@ -238,6 +243,28 @@ mod tests {
         ] {
             assert!(!allowed(text), "{text}");
         }
+    }
+
+    /// curl never reads ALL_PROXY when an https proxy is set, so one it could not read must not
+    /// stop the run either.
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_all_proxy_is_not_read_when_an_https_proxy_is_set() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let not_utf8 = OsString::from_vec(vec![b'h', 0xff, b'p']);
+        let env = Env::from_os_pairs([
+            (
+                OsString::from("HTTPS_PROXY"),
+                OsString::from("http://proxy:3128"),
+            ),
+            (OsString::from("ALL_PROXY"), not_utf8.clone()),
+        ]);
+        let target = url("https://cloud.mongodb.com");
+        assert!(matches!(route(&env, &target), Ok(Route::Proxy(_))));
+        // Alone, it is still an error that names the variable.
+        let env = Env::from_os_pairs([(OsString::from("ALL_PROXY"), not_utf8)]);
+        assert!(route(&env, &target).is_err());
     }
 
     #[test]

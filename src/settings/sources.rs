@@ -120,6 +120,14 @@ impl Env {
         }
     }
 
+    /// An environment holding exactly `pairs`, which need not be UTF-8, for tests.
+    #[cfg(test)]
+    pub fn from_os_pairs(pairs: impl IntoIterator<Item = (OsString, OsString)>) -> Env {
+        Env {
+            vars: pairs.into_iter().collect(),
+        }
+    }
+
     /// An environment holding exactly `pairs`, for tests.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
         Env {
