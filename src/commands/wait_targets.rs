@@ -91,12 +91,18 @@ pub fn first_requests(
     targets: &Targets,
 ) -> Vec<PlannedRequest> {
     match targets {
-        Targets::Ids(ids) => {
+        // As `targets::locate_ids` looks them up: a GET for one id, a list per provider for
+        // several (the later providers only for ids the earlier ones do not have).
+        Targets::Ids(ids) if ids.len() == 1 => {
             let provider = settings.providers.lookup_order()[0];
-            ids.iter()
-                .map(|id| api::get_request(project_id, provider, id))
-                .collect()
+            vec![api::get_request(project_id, provider, &ids[0])]
         }
+        Targets::Ids(_) => settings
+            .providers
+            .lookup_order()
+            .iter()
+            .map(|&p| api::list_page_request(project_id, p, 1))
+            .collect(),
         Targets::Region(scopes) => scopes
             .iter()
             .map(|(p, _)| api::list_page_request(project_id, *p, 1))

@@ -282,6 +282,9 @@ fn waits_and_fleets_print_every_request_they_would_start_with() {
     );
     assert_eq!(wait.matches("--request GET").count(), 2);
     assert!(wait.starts_with("# wait first finds"), "{wait}");
+    // Several ids are found as the real run finds them: a list per provider, no GET by id.
+    assert_eq!(wait.matches("/privateEndpoints?").count(), 2, "{wait}");
+    assert!(!wait.contains("5f1e2d3c4b5a69788796a5b4\""), "{wait}");
     let delete = dry_run(&emu, &["delete", id, "--wait"]);
     assert_eq!(delete.matches("--request DELETE").count(), 1);
     assert!(delete.contains("404"), "{delete}");
