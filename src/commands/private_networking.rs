@@ -16,6 +16,7 @@ use crate::api::encryption::{
 };
 use crate::api::{self, EndpointList, EndpointView, PlannedRequest};
 use crate::commands::progress::ProgressSink;
+use crate::commands::targets::is_not_found;
 use crate::commands::wait::{first_delay, next_delay};
 use crate::commands::{Done, dry_run};
 use crate::errors::{ExitWith, UsageError, exit};
@@ -217,13 +218,6 @@ fn confirm(question: &str) -> Result<()> {
         .into());
     }
     crate::commands::prompt::ask(question, "cancelled; nothing was sent")
-}
-
-fn is_not_found(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .find_map(|c| c.downcast_ref::<crate::errors::ApiError>())
-        .is_some_and(|a| a.status == 404)
 }
 
 /// DELETEs every endpoint not yet DELETING, then lists once per round until the provider has

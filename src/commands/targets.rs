@@ -144,9 +144,15 @@ pub async fn locate_listed(
     providers: &[Provider],
     keep: impl Fn(Provider, &serde_json::Map<String, Value>) -> bool,
 ) -> Result<Vec<Located>> {
+    // One list per provider, sent together, as `list --provider all` does.
+    let lists = futures_util::future::try_join_all(
+        providers
+            .iter()
+            .map(|&provider| api::list_endpoints(client, project_id, provider)),
+    )
+    .await?;
     let mut found = Vec::new();
-    for &provider in providers {
-        let list = api::list_endpoints(client, project_id, provider).await?;
+    for (&provider, list) in providers.iter().zip(lists) {
         for endpoint in list.results.iter().filter_map(Value::as_object) {
             if !keep(provider, endpoint) {
                 continue;

@@ -13,8 +13,8 @@ use crate::commands::outcome::{Outcome, Problem, Reason, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::recreation::{PollTarget, endpoint_id_of, recreation_words, replacement_note};
 use crate::commands::status_rules::{Verdict, approval_step, conclude_one, goal_words, judge};
-use crate::commands::targets::from_list;
-use crate::errors::{ApiError, exit};
+use crate::commands::targets::{from_list, is_not_found};
+use crate::errors::exit;
 use crate::interrupt::Interrupts;
 use crate::regions::Provider;
 use crate::settings::{Timing, WaitGoal};
@@ -303,10 +303,7 @@ fn apply_poll(
     let endpoint = match answer {
         Ok(endpoint) => endpoint,
         Err(error) => {
-            let not_found = error
-                .chain()
-                .find_map(|c| c.downcast_ref::<ApiError>())
-                .is_some_and(|a| a.status == 404);
+            let not_found = is_not_found(&error);
             let label = outcome.label();
             if not_found && goal == WaitGoal::Deleted {
                 outcome.gone = true;

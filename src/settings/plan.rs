@@ -11,7 +11,7 @@ use crate::errors::UsageError;
 use crate::regions::Provider;
 use crate::settings::desired::{self, DesiredState};
 use crate::settings::region_list::resolve_regions;
-use crate::settings::{ProviderChoice, Settings, parse_duration, validate_object_id};
+use crate::settings::{Settings, parse_duration, validate_object_id};
 use std::time::Duration;
 
 /// What one run is asked to do, checked.
@@ -343,10 +343,7 @@ fn status_plan(args: &StatusArgs, settings: &Settings) -> Result<StatusPlan, Usa
         None => vec![settings.project_id()?.to_string()],
     };
     // A status is about the whole project: both providers unless one is named.
-    let providers = match settings.providers {
-        ProviderChoice::Given(provider) => vec![provider],
-        ProviderChoice::Default | ProviderChoice::All => vec![Provider::Aws, Provider::Azure],
-    };
+    let providers = settings.providers.lookup_order();
     Ok(StatusPlan {
         project_ids,
         providers,
