@@ -37,6 +37,19 @@ const NULL: &str = "\u{1b}[90m";
 const RESET: &str = "\u{1b}[0m";
 const INDENT: &str = "  ";
 
+/// Every `-o json` result goes out here: through `--jq` when one was given, else as
+/// [`write_document`] lays it out for where stdout goes.
+pub fn emit(
+    out: &mut impl Write,
+    compact: &str,
+    presentation: &Presentation,
+) -> anyhow::Result<()> {
+    match &presentation.jq {
+        Some(filter) => filter.run(compact.as_bytes(), out),
+        None => Ok(write_document(out, compact, JsonStyle::of(presentation))?),
+    }
+}
+
 /// Writes `compact` (one valid JSON document) and a line break: unchanged unless `style` asks
 /// for the terminal form.
 pub fn write_document(out: &mut impl Write, compact: &str, style: JsonStyle) -> io::Result<()> {

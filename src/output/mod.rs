@@ -203,14 +203,7 @@ fn table_style(settings: &Settings) -> TableStyle {
 
 /// Applies `--jq` to `json` when one was given, else prints `json` as it is.
 fn print_json(settings: &Settings, json: &[u8], out: &mut impl Write) -> Result<()> {
-    match &settings.presentation.jq {
-        Some(filter) => filter.run(json, out),
-        None => {
-            let style = json::JsonStyle::of(&settings.presentation);
-            json::write_document(out, std::str::from_utf8(json)?, style)?;
-            Ok(())
-        }
-    }
+    json::emit(out, std::str::from_utf8(json)?, &settings.presentation)
 }
 
 /// `regions`: names one per line (a header line too with `-o plain`), or a JSON array.
@@ -258,17 +251,11 @@ pub(crate) fn print_list_to(
         return Ok(());
     }
     match settings.output {
-        OutputFormat::Json => match &settings.presentation.jq {
-            Some(_) => {
-                let json = serde_json::to_vec(&render::list_document(list))?;
-                print_json(settings, &json, &mut out)?;
-            }
-            None => json::write_document(
-                &mut out,
-                &render::list_document(list).to_string(),
-                json::JsonStyle::of(&settings.presentation),
-            )?,
-        },
+        OutputFormat::Json => json::emit(
+            &mut out,
+            &render::list_document(list).to_string(),
+            &settings.presentation,
+        )?,
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
         }
@@ -292,20 +279,11 @@ fn print_endpoint(settings: &Settings, endpoint: &RawEndpoint) -> Result<()> {
         return Ok(());
     }
     match settings.output {
-        OutputFormat::Json => match &settings.presentation.jq {
-            Some(_) => {
-                let json = match &endpoint.body {
-                    Some(body) => body.clone().into_bytes(),
-                    None => serde_json::to_vec(&endpoint.value)?,
-                };
-                print_json(settings, &json, &mut out)?;
-            }
-            None => json::write_document(
-                &mut out,
-                &render::endpoint_text(endpoint),
-                json::JsonStyle::of(&settings.presentation),
-            )?,
-        },
+        OutputFormat::Json => json::emit(
+            &mut out,
+            &render::endpoint_text(endpoint),
+            &settings.presentation,
+        )?,
         OutputFormat::Plain => {
             render::endpoints_plain(&mut out, &views(), settings.presentation.headers)?
         }

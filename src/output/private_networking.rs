@@ -5,6 +5,7 @@
 
 use crate::commands::private_networking::{Flip, endpoints_count, key_service};
 use crate::escape::printable;
+use crate::output::json::emit;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
@@ -28,10 +29,7 @@ pub fn print(
     match format {
         OutputFormat::Json => {
             let doc = document(flip);
-            match &presentation.jq {
-                Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                None => writeln!(out, "{doc}")?,
-            }
+            emit(out, &doc.to_string(), presentation)?;
             writeln!(err, "{}", sentence(flip))?;
         }
         OutputFormat::Plain => {

@@ -7,7 +7,7 @@
 
 use crate::api::{EndpointView, RawEndpoint};
 use crate::commands::outcome::{Outcome, Shape, cut_short};
-use crate::output::json::{JsonStyle, write_document};
+use crate::output::json::emit;
 use crate::output::render;
 use crate::output::table::{TableStyle, write_table};
 use crate::settings::OutputFormat;
@@ -58,10 +58,7 @@ pub fn print(
             }
             (OutputFormat::Json, Shape::Many { existing, deleted }) => {
                 let doc = many_document(outcomes, existing, deleted);
-                match &presentation.jq {
-                    Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
-                }
+                emit(out, &doc.to_string(), presentation)?;
             }
         }
     }
@@ -95,20 +92,7 @@ fn print_one_json(
     endpoint: &RawEndpoint,
     presentation: &Presentation,
 ) -> anyhow::Result<()> {
-    match &presentation.jq {
-        Some(filter) => {
-            let json = match &endpoint.body {
-                Some(body) => body.clone().into_bytes(),
-                None => serde_json::to_vec(&endpoint.value)?,
-            };
-            filter.run(&json, out)
-        }
-        None => Ok(write_document(
-            out,
-            &render::endpoint_text(endpoint),
-            JsonStyle::of(presentation),
-        )?),
-    }
+    emit(out, &render::endpoint_text(endpoint), presentation)
 }
 
 /// Next steps, notes, and with several targets each one's error.

@@ -7,7 +7,7 @@ use crate::commands::apply::{Applied, ApplyReport};
 use crate::commands::declared::{Action, Change, Diff};
 use crate::escape::printable;
 use crate::output::grid::{Column, Grid, TableStyle, write_grid};
-use crate::output::json::{JsonStyle, write_document};
+use crate::output::json::emit;
 use crate::output::table::status_color;
 use crate::output::text::{text_width, wrap_words};
 use crate::settings::OutputFormat;
@@ -163,10 +163,7 @@ pub fn print_plan(
         OutputFormat::Table => write_plan_lines(out, diff, presentation.width)?,
         OutputFormat::Json => {
             let doc = plan_document(diff);
-            match &presentation.jq {
-                Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
-            }
+            emit(out, &doc.to_string(), presentation)?;
         }
         OutputFormat::Plain => {
             if presentation.headers {
@@ -242,10 +239,7 @@ pub fn print_applied(
             }
             OutputFormat::Json => {
                 let doc = applied_document(report);
-                match &presentation.jq {
-                    Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => write_document(out, &doc.to_string(), JsonStyle::of(presentation))?,
-                }
+                emit(out, &doc.to_string(), presentation)?;
             }
             OutputFormat::Plain => applied_plain(out, report, presentation.headers)?,
         }

@@ -8,6 +8,7 @@
 
 use crate::commands::status::{Coverage, ProjectStatus, ProviderStatus, StatusReport};
 use crate::escape::printable;
+use crate::output::json::emit;
 use crate::output::table::status_color;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
@@ -102,10 +103,7 @@ pub fn print_status(
             OutputFormat::Plain => plain(out, report, presentation.headers)?,
             OutputFormat::Json => {
                 let doc = document(report);
-                match &presentation.jq {
-                    Some(filter) => filter.run(&serde_json::to_vec(&doc)?, out)?,
-                    None => writeln!(out, "{doc}")?,
-                }
+                emit(out, &doc.to_string(), presentation)?;
             }
         }
     }

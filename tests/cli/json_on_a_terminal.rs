@@ -121,6 +121,27 @@ mod on_a_terminal {
     }
 
     #[test]
+    fn status_and_private_networking_json_are_indented_on_a_terminal_too() {
+        let emu = emulator();
+        emu.seed_encryption(
+            PROJECT,
+            &serde_json::json!({"awsKms": {"enabled": true, "region": "US_EAST_1",
+                                "customerMasterKeyID": "arn:aws:kms:us-east-1:1:key/k"}}),
+        )
+        .expect("the configuration is accepted");
+        let home = scratch_home();
+        for args in [
+            "status -o json --color never",
+            "private-networking enable --yes -o json --color never",
+        ] {
+            let text = on_pty(&emu, &home, &[], args);
+            let document = text.lines().take_while(|l| *l != "}").count();
+            assert!(text.starts_with("{\n  \""), "{args}: {text}");
+            assert!(document > 3, "{args}: one value per line: {text}");
+        }
+    }
+
+    #[test]
     fn jq_output_is_left_as_it_is() {
         let emu = emulator();
         emu.seed_endpoint(PROJECT, "AWS", "US_EAST_1", "ACTIVE");
