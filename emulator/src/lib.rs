@@ -342,7 +342,8 @@ impl Emulator {
         group_id: &str,
         document: &serde_json::Value,
     ) -> Result<(), String> {
-        self.shared.seed_encryption(group_id, document)
+        let seeded = self.shared.seed_encryption(group_id, document);
+        self.saved(seeded)
     }
 
     /// The project's encryption-at-rest configuration as `GET .../encryptionAtRest` shows it.

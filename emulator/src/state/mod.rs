@@ -141,7 +141,8 @@ impl Shared {
             config.seed(document)?;
             store.set(group_id, config);
         }
-        self.save_state();
+        // The state file is written by whoever made the change: the handle (`Emulator::saved`)
+        // or the server after a control request, so it is written once.
         Ok(())
     }
 
