@@ -407,8 +407,9 @@ impl ApiClient {
     }
 }
 
-/// `application/vnd.atlas.<date>+json`, the versioned media type of the Atlas API.
-fn media_type(api_version: &str) -> String {
+/// `application/vnd.atlas.<date>+json`, the versioned media type of the Atlas API (also what
+/// `--dry-run` prints, so the two cannot differ).
+pub fn media_type(api_version: &str) -> String {
     format!("application/vnd.atlas.{api_version}+json")
 }
 

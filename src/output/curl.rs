@@ -37,7 +37,7 @@ pub const TOKEN_NOTE: &str = "service account: first get an access token (the \"
 /// One request as a multi-line curl command, the way the Atlas documentation writes them.
 pub fn curl_command(request: &PlannedRequest, target: &Target<'_>) -> String {
     let version = request.api_version.unwrap_or(target.api_version);
-    let media_type = format!("application/vnd.atlas.{version}+json");
+    let media_type = crate::http::media_type(version);
     let url = format!(
         "{}{}",
         target.base_url.trim_end_matches('/'),
