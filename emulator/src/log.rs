@@ -119,8 +119,10 @@ impl fmt::Debug for LoggedRequest {
 }
 
 /// Fields of the encryption-at-rest configuration whose values are credentials (or identify
-/// one). A logged body shows them as [`MASK`], so neither the log nor the control API's view of
-/// it can leak what a client sent.
+/// one). A logged body shows them as [`MASK`], so the request log and the control API's view
+/// of it never show what a client sent. The two identifiers (`accessKeyID`, `clientID`) are
+/// still kept and answered by `GET .../encryptionAtRest`, as Atlas answers them; only the
+/// write-only secrets are dropped (`model/key_fields.rs`).
 pub const CREDENTIAL_FIELDS: [&str; 6] = [
     "accessKeyID",
     "secretAccessKey",

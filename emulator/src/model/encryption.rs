@@ -2,8 +2,10 @@
 //! Azure Key Vault), and how `GET .../encryptionAtRest` shows it. Which changes a PATCH may make
 //! is decided by the API layer; this file only holds and shows the result.
 //!
-//! Credentials are never held: write-only fields (`secretAccessKey`, `secret`, `roleId`) are
-//! checked by the API layer and dropped, so no answer, log or state file can contain them.
+//! Secrets are never held: the write-only fields (`secretAccessKey`, `secret`, `roleId`) are
+//! checked by the API layer and dropped, so no answer, log or state file can contain them. The
+//! identifiers `accessKeyID` and `clientID` are kept and shown, as Atlas shows them; the request
+//! log masks them too (`log::CREDENTIAL_FIELDS`).
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -211,6 +211,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Every field dropped as a credential is also masked in the request log: the two lists
+    /// live in different layers, and this keeps them from drifting apart.
+    #[test]
+    fn every_credential_field_is_masked_in_the_log() {
+        for (name, kind) in AWS_FIELDS.iter().chain(AZURE_FIELDS) {
+            if matches!(kind, Kind::Credential) {
+                assert!(crate::log::CREDENTIAL_FIELDS.contains(name), "{name}");
+            }
+        }
+    }
+
     #[test]
     fn credentials_are_checked_and_dropped() {
         let patch = read_object(
