@@ -28,6 +28,15 @@ const FIRST_POLL_CAP: Duration = Duration::from_secs(2);
 /// Polls of one round sent at the same time.
 const POLLS_IN_FLIGHT: usize = 4;
 
+/// A time left, to the nearest second (to the millisecond under a second), as people read it.
+fn readable(left: Duration) -> Duration {
+    if left >= Duration::from_secs(1) {
+        Duration::from_secs((left + Duration::from_millis(500)).as_secs())
+    } else {
+        Duration::from_millis(left.as_millis() as u64)
+    }
+}
+
 /// When the first poll of a wait comes: a fifth of the interval, at most [`FIRST_POLL_CAP`].
 pub(crate) fn first_delay(timing: &Timing) -> Duration {
     (timing.interval / 5).min(FIRST_POLL_CAP)
@@ -39,11 +48,40 @@ pub(crate) fn next_delay(timing: &Timing) -> Duration {
 }
 
 /// Polls every outcome that has an endpoint, no problem, and is not yet where `goal` wants it,
-/// updating each in place. Returns true when Ctrl-C ended the wait.
+/// updating each in place, for at most `timing.timeout` from now. Returns true when Ctrl-C ended
+/// the wait.
 pub async fn wait_until(
     scope: &Scope<'_>,
     goal: WaitGoal,
     timing: &Timing,
+    poll_at_once: bool,
+    outcomes: &mut [Outcome],
+    interrupts: &mut Interrupts,
+    progress: &mut dyn ProgressSink,
+) -> bool {
+    let deadline = Instant::now() + timing.timeout;
+    wait_until_deadline(
+        scope,
+        goal,
+        timing,
+        deadline,
+        poll_at_once,
+        outcomes,
+        interrupts,
+        progress,
+    )
+    .await
+}
+
+/// [`wait_until`] against a deadline shared with other waits (one `--timeout` for the waits of
+/// several providers): it says how long is left, and an endpoint still pending at the deadline
+/// timed out after the whole `timing.timeout`.
+#[allow(clippy::too_many_arguments)]
+pub async fn wait_until_deadline(
+    scope: &Scope<'_>,
+    goal: WaitGoal,
+    timing: &Timing,
+    deadline: Instant,
     poll_at_once: bool,
     outcomes: &mut [Outcome],
     interrupts: &mut Interrupts,
@@ -56,7 +94,7 @@ pub async fn wait_until(
     progress.begin(pending.iter().map(|&i| outcomes[i].label()).collect());
     progress.note(&format!(
         "waiting up to {} for {} endpoint{} to be {} (polling every {})",
-        humantime::format_duration(timing.timeout),
+        humantime::format_duration(readable(deadline.saturating_duration_since(Instant::now()))),
         pending.len(),
         if pending.len() == 1 { "" } else { "s" },
         goal_words(goal),
@@ -88,13 +126,7 @@ pub async fn wait_until(
         started + first_delay(timing)
     };
     let interrupted = poll
-        .rounds(
-            outcomes,
-            timing,
-            first,
-            started + timing.timeout,
-            interrupts,
-        )
+        .rounds(outcomes, timing, first, deadline, interrupts)
         .await;
     for &index in &poll.pending {
         give_up(&mut outcomes[index], interrupted, goal, timing);
@@ -364,6 +396,21 @@ fn apply_poll(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_left_reads_as_people_read_it() {
+        let just_started = Duration::from_secs(900) - Duration::from_micros(40);
+        assert_eq!(readable(just_started), Duration::from_secs(900));
+        assert_eq!(
+            readable(Duration::from_millis(90_400)),
+            Duration::from_secs(90)
+        );
+        assert_eq!(
+            readable(Duration::from_micros(300_700)),
+            Duration::from_millis(300)
+        );
+        assert_eq!(readable(Duration::ZERO), Duration::ZERO);
+    }
 
     #[test]
     fn first_poll_is_sooner_and_later_ones_jittered() {

@@ -9,7 +9,7 @@ use crate::commands::outcome::{Outcome, Problem, Report, Shape, Target};
 use crate::commands::progress::ProgressSink;
 use crate::commands::status_rules::{Verdict, conclude_one, goal_words, judge};
 use crate::commands::targets::{self, Located, is_not_found};
-use crate::commands::wait::{give_up, wait_until};
+use crate::commands::wait::{give_up, wait_until_deadline};
 use crate::commands::{Done, dry_run};
 use crate::http::ApiClient;
 use crate::interrupt::Interrupts;
@@ -222,19 +222,16 @@ pub async fn wait_each_provider(
                 .iter_mut()
                 .for_each(|o| conclude_unreached(o, goal, timing, provider));
         } else {
-            let left = Timing {
-                timeout: time_left(deadline, timing),
-                interval: timing.interval,
-            };
             let scope = Scope {
                 client,
                 project_id,
                 provider,
             };
-            interrupted = wait_until(
+            interrupted = wait_until_deadline(
                 &scope,
                 goal,
-                &left,
+                timing,
+                deadline,
                 poll_at_once,
                 &mut group,
                 interrupts,
@@ -249,21 +246,6 @@ pub async fn wait_each_provider(
     interrupted
 }
 
-/// What is left of the one `--timeout` for the next provider's wait: all of it for the first,
-/// and for a later one the rest, in whole seconds (or milliseconds under a second), as people
-/// read it in "waiting up to ...".
-fn time_left(deadline: Instant, timing: &Timing) -> std::time::Duration {
-    use std::time::Duration;
-    let left = deadline.saturating_duration_since(Instant::now());
-    if timing.timeout.saturating_sub(left) < Duration::from_millis(10) {
-        timing.timeout
-    } else if left >= Duration::from_secs(1) {
-        Duration::from_secs(left.as_secs())
-    } else {
-        Duration::from_millis(left.as_millis() as u64)
-    }
-}
-
 /// An outcome whose provider's wait never started because Ctrl-C came first.
 fn conclude_unreached(outcome: &mut Outcome, goal: WaitGoal, timing: &Timing, provider: Provider) {
     if outcome.problem.is_some() || outcome.gone {
@@ -272,31 +254,5 @@ fn conclude_unreached(outcome: &mut Outcome, goal: WaitGoal, timing: &Timing, pr
     match outcome.status().map(|s| judge(goal, s)) {
         Some(Verdict::Waiting) | None => give_up(outcome, true, goal, timing),
         Some(verdict) => conclude_one(outcome, verdict, goal, provider),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn a_later_provider_gets_the_rest_of_the_timeout_in_readable_units() {
-        let timing = Timing {
-            timeout: Duration::from_secs(900),
-            interval: Duration::from_secs(10),
-        };
-        let now = Instant::now();
-        assert_eq!(time_left(now + timing.timeout, &timing), timing.timeout);
-        let later = time_left(now + Duration::from_millis(90_500), &timing);
-        assert!(
-            later == Duration::from_secs(90) || later == Duration::from_secs(89),
-            "{later:?}"
-        );
-        let short = time_left(now + Duration::from_millis(300), &timing);
-        assert!(
-            short <= Duration::from_millis(300) && short.subsec_nanos().is_multiple_of(1_000_000)
-        );
-        assert_eq!(time_left(now, &timing), Duration::ZERO);
     }
 }

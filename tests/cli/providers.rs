@@ -180,6 +180,42 @@ fn wait_for_ids_under_both_providers_waits_under_each() {
 }
 
 #[test]
+fn a_wait_under_both_providers_that_runs_out_names_the_whole_timeout_for_each() {
+    // Nothing settles: the AWS wait uses up the one --timeout, and the Azure endpoint, whose
+    // wait comes after, timed out after that same --timeout, not after what was left of it.
+    let emu = emulator_with(|c| c.settle_after = std::time::Duration::from_secs(3600));
+    let aws = emu.seed_endpoint(PROJECT, "AWS", "EU_WEST_1", "INITIATING");
+    let azure = emu.seed_endpoint(PROJECT, "AZURE", "US_EAST", "INITIATING");
+    let home = scratch_home();
+    let out = run(atlas(&emu, &home).args([
+        "wait",
+        &aws,
+        &azure,
+        "--timeout",
+        "1s",
+        "--interval",
+        "100ms",
+    ]));
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    for id in [&aws, &azure] {
+        assert!(
+            out.stderr
+                .contains(&format!("timed out after 1s waiting for "))
+                && out.stderr.contains(id.as_str()),
+            "{}",
+            out.stderr
+        );
+    }
+    assert!(!out.stderr.contains("timed out after 0s"), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("timed out after 1s").count(),
+        2,
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn commands_of_one_provider_refuse_all() {
     let emu = emulator();
     let home = scratch_home();
