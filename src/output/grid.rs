@@ -79,6 +79,17 @@ pub struct TableStyle {
     pub width: Option<usize>,
 }
 
+impl TableStyle {
+    /// The style `-o table` asks for: headers, colour and the terminal's width as resolved.
+    pub fn of(presentation: &crate::settings::presentation::Presentation) -> TableStyle {
+        TableStyle {
+            headers: presentation.headers,
+            color: presentation.color,
+            width: presentation.width,
+        }
+    }
+}
+
 impl Default for TableStyle {
     fn default() -> Self {
         TableStyle {

@@ -193,12 +193,7 @@ fn print_report(settings: &Settings, report: &Report) -> Result<()> {
 }
 
 fn table_style(settings: &Settings) -> TableStyle {
-    let p = &settings.presentation;
-    TableStyle {
-        headers: p.headers,
-        color: p.color,
-        width: p.width,
-    }
+    TableStyle::of(&settings.presentation)
 }
 
 /// Applies `--jq` to `json` when one was given, else prints `json` as it is.

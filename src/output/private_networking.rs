@@ -5,13 +5,12 @@
 
 use crate::commands::private_networking::{Flip, endpoints_count, key_service};
 use crate::escape::printable;
+use crate::output::grid::{Column, Grid, TableStyle, write_grid};
 use crate::output::json::emit;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Value, json};
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::Style;
 
 pub fn print(
     out: &mut impl Write,
@@ -37,7 +36,7 @@ pub fn print(
             writeln!(err, "{}", sentence(flip))?;
         }
         OutputFormat::Table => {
-            table(out, flip, presentation.headers)?;
+            table(out, flip, &TableStyle::of(presentation))?;
             writeln!(out, "{}", sentence(flip))?;
         }
     }
@@ -89,20 +88,22 @@ pub fn document(flip: &Flip) -> Value {
     })
 }
 
-fn table(out: &mut impl Write, flip: &Flip, headers: bool) -> io::Result<()> {
-    let mut builder = Builder::default();
-    if headers {
-        builder.push_record(["PROVIDER", "PRIVATE NETWORKING", "CHANGE"]);
-    }
+fn table(out: &mut impl Write, flip: &Flip, style: &TableStyle) -> io::Result<()> {
     // The project is named by the sentence under the table, which keeps it narrow.
-    builder.push_record([
-        flip.provider.as_api_str().to_string(),
-        format!("{} -> {}", flip.from, flip.to),
-        change_word(flip),
-    ]);
-    let mut table = builder.build();
-    table.with(Style::rounded());
-    writeln!(out, "{table}")
+    let grid = Grid {
+        columns: vec![
+            Column::key("PROVIDER"),
+            Column::key("PRIVATE NETWORKING"),
+            Column::key("CHANGE"),
+        ],
+        rows: vec![vec![
+            flip.provider.as_api_str().to_string(),
+            format!("{} -> {}", flip.from, flip.to),
+            change_word(flip),
+        ]],
+        painted: None,
+    };
+    write_grid(out, grid, style)
 }
 
 fn plain(out: &mut impl Write, flip: &Flip, headers: bool) -> io::Result<()> {

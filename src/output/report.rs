@@ -79,11 +79,7 @@ pub fn print(
 }
 
 fn table_style(presentation: &Presentation) -> TableStyle {
-    TableStyle {
-        headers: presentation.headers,
-        color: presentation.color,
-        width: presentation.width,
-    }
+    TableStyle::of(presentation)
 }
 
 /// One endpoint as `get -o json` prints it: the body exactly as received when there is one.

@@ -230,11 +230,7 @@ pub fn print_applied(
     } else {
         match format {
             OutputFormat::Table => {
-                let style = TableStyle {
-                    headers: presentation.headers,
-                    color: presentation.color,
-                    width: presentation.width,
-                };
+                let style = TableStyle::of(presentation);
                 applied_table(out, report, &style)?
             }
             OutputFormat::Json => {

@@ -8,15 +8,13 @@
 
 use crate::commands::status::{Coverage, ProjectStatus, ProviderStatus, StatusReport};
 use crate::escape::printable;
+use crate::output::grid::{Column, Grid, TableStyle, write_grid};
 use crate::output::json::emit;
 use crate::output::table::status_color;
 use crate::settings::OutputFormat;
 use crate::settings::presentation::Presentation;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
-use tabled::builder::Builder;
-use tabled::settings::peaker::Priority;
-use tabled::settings::{Style, Width};
 
 const STATUS_COLUMN: usize = 2;
 
@@ -169,18 +167,13 @@ fn project_table(
             ),
         )?;
     }
-    let mut builder = Builder::default();
-    if presentation.headers {
-        builder.push_record(["PROVIDER", "REGION", "ENDPOINT", "CLUSTERS", "COVERED"]);
-    }
-    let mut statuses = Vec::new();
+    let mut table_rows = Vec::new();
     for provider in &project.providers {
         for row in rows(provider) {
             let status = row
                 .endpoint
                 .map_or("none", |_| row.endpoint_field("status"));
-            statuses.push(status.to_string());
-            builder.push_record([
+            table_rows.push(vec![
                 provider.provider.as_api_str().to_string(),
                 printable(row.region),
                 printable(status),
@@ -189,33 +182,26 @@ fn project_table(
             ]);
         }
     }
-    if statuses.is_empty() {
+    if table_rows.is_empty() {
         writeln!(
             out,
             "  no endpoints, and no cluster has nodes on these providers"
         )?;
     } else {
-        let mut table = builder.build();
-        if presentation.headers {
-            table.with(Style::rounded());
-        } else {
-            // The rule under the first row marks the header; without one it would split the data.
-            table.with(Style::rounded().remove_horizontals());
-        }
-        if presentation.color {
-            let first_row = usize::from(presentation.headers);
-            for (n, status) in statuses.iter().enumerate() {
-                if let Some(color) = status_color(status) {
-                    table.modify((first_row + n, STATUS_COLUMN), color);
-                }
-            }
-        }
-        if let Some(width) = presentation.width
-            && table.total_width() > width
-        {
-            table.with(Width::wrap(width).priority(Priority::max(true)));
-        }
-        writeln!(out, "{table}")?;
+        // The one layout of every table (`grid.rs`): regions and statuses are never cut, only
+        // the cluster names give way on a narrow terminal.
+        let grid = Grid {
+            columns: vec![
+                Column::key("PROVIDER"),
+                Column::key("REGION"),
+                Column::key("ENDPOINT"),
+                Column::wrap("CLUSTERS", 16),
+                Column::key("COVERED"),
+            ],
+            rows: table_rows,
+            painted: Some((STATUS_COLUMN, status_color)),
+        };
+        write_grid(out, grid, &TableStyle::of(presentation))?;
     }
     for provider in &project.providers {
         for gap in provider.coverage.iter().filter(|c| c.finding) {

@@ -158,6 +158,48 @@ pub(crate) mod on_a_terminal {
     }
 
     #[test]
+    fn status_fits_50_columns_with_whole_regions_and_statuses() {
+        let emu = emulator();
+        emu.seed_cluster(
+            PROJECT,
+            "orders-with-a-long-cluster-name",
+            &[
+                ("AZURE", "GERMANY_WEST_CENTRAL"),
+                ("AZURE", "SOUTH_AFRICA_NORTH"),
+            ],
+        )
+        .unwrap();
+        emu.seed_endpoint(
+            PROJECT,
+            "AZURE",
+            "GERMANY_WEST_CENTRAL",
+            "PENDING_RECREATION",
+        );
+        let home = scratch_home();
+        let text = strip_colour(&on_pty(
+            &emu,
+            &home,
+            &[("COLUMNS", "50")],
+            "status --provider azure",
+        ));
+        assert!(
+            // The table fits; the sentences above and under it are free to be longer.
+            text.lines()
+                .filter(|l| !l.starts_with("finding") && !l.contains("customer-key"))
+                .all(|l| l.chars().count() <= 50),
+            "{text}"
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for key in [
+            "GERMANY_WEST_CENTRAL",
+            "SOUTH_AFRICA_NORTH",
+            "PENDING_RECREATION",
+        ] {
+            assert!(words.contains(&key), "{key} whole:\n{text}");
+        }
+    }
+
+    #[test]
     fn list_fits_60_and_80_columns_with_whole_keys_and_free_text() {
         let emu = emulator();
         let error = "The private endpoint could not be created: the AWS account reached its limit of interface endpoints in this region.";
