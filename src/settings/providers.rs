@@ -3,6 +3,7 @@
 //! that AWS does not know is looked for. Commands ask this value instead of re-reading the flag.
 
 use crate::errors::UsageError;
+use crate::escape::printable_snippet;
 use crate::regions::{Provider, resolve_region};
 
 /// `--provider` as typed, or not typed.
@@ -73,21 +74,35 @@ impl ProviderChoice {
             }
             ProviderChoice::Default | ProviderChoice::All => [Provider::Aws, Provider::Azure],
         };
-        let scopes: Vec<(Provider, String)> = candidates
-            .into_iter()
-            .filter_map(|p| resolve_region(p, input).ok().map(|r| (p, r)))
-            .collect();
-        match resolve_region(Provider::Aws, input) {
-            Err(unknown) if scopes.is_empty() => Err(UsageError(format!(
-                "unknown region '{}' for --region; neither AWS nor AZURE has it{} (`atlas-ear regions --provider aws` and `--provider azure` list them)",
-                unknown.region,
-                match unknown.suggestions.as_slice() {
-                    [] => String::new(),
-                    some => format!("; did you mean {}?", some.join(", ")),
+        // Each provider is asked once; when neither knows the region, the near-spellings of
+        // both are offered (AWS first), so a misspelt Azure name gets its hint too.
+        let mut scopes = Vec::new();
+        let mut region = String::new();
+        let mut suggestions: Vec<&'static str> = Vec::new();
+        for provider in candidates {
+            match resolve_region(provider, input) {
+                Ok(found) => scopes.push((provider, found)),
+                Err(unknown) => {
+                    region = unknown.region;
+                    for name in unknown.suggestions {
+                        if !suggestions.contains(&name) {
+                            suggestions.push(name);
+                        }
+                    }
                 }
-            ))),
-            _ => Ok(scopes),
+            }
         }
+        if !scopes.is_empty() {
+            return Ok(scopes);
+        }
+        Err(UsageError(format!(
+            "unknown region '{}' for --region; neither AWS nor AZURE has it{} (`atlas-ear regions --provider aws` and `--provider azure` list them)",
+            printable_snippet(region.as_bytes(), 40),
+            match suggestions.as_slice() {
+                [] => String::new(),
+                some => format!("; did you mean {}?", some.join(", ")),
+            }
+        )))
     }
 }
 
@@ -113,5 +128,17 @@ mod tests {
         assert!(err.0.contains("--provider azure"), "{}", err.0);
         let err = ProviderChoice::All.region_scopes("EU_WESTT_1").unwrap_err();
         assert!(err.0.contains("did you mean EU_WEST_1"), "{}", err.0);
+    }
+
+    #[test]
+    fn a_misspelt_azure_region_without_a_provider_gets_its_hint() {
+        let err = ProviderChoice::Default
+            .region_scopes("westeurop")
+            .unwrap_err();
+        assert!(err.0.contains("EUROPE_WEST"), "{}", err.0);
+        let err = ProviderChoice::Default
+            .region_scopes("US_\u{1b}[2J")
+            .unwrap_err();
+        assert!(!err.0.contains('\u{1b}'), "escaped: {:?}", err.0);
     }
 }
