@@ -65,21 +65,33 @@ impl EndpointList {
             .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
     }
 
+    /// The endpoint a wait follows: `id`, or while Atlas re-creates it in `recreating_in`, the
+    /// endpoint that replaced it there under a new id.
+    pub fn following(&self, id: &str, recreating_in: Option<&str>) -> Option<&Map<String, Value>> {
+        self.by_id(id)
+            .or_else(|| self.replacement_in(recreating_in?, id))
+    }
+
     /// The endpoint that replaced `old_id` in `region`: another one there, not DELETING.
     pub fn replacement_in(&self, region: &str, old_id: &str) -> Option<&Map<String, Value>> {
-        self.results.iter().filter_map(Value::as_object).find(|e| {
-            e.get("regionName").and_then(Value::as_str) == Some(region)
-                && e.get("id").and_then(Value::as_str) != Some(old_id)
-                && e.get("status").and_then(Value::as_str) != Some("DELETING")
-        })
+        self.live_in(region)
+            .find(|e| e.get("id").and_then(Value::as_str) != Some(old_id))
     }
 
     /// The endpoint a region already has, in any status but DELETING (first in list order).
     pub fn existing_in(&self, region: &str) -> Option<&Map<String, Value>> {
-        self.results.iter().filter_map(Value::as_object).find(|e| {
-            e.get("regionName").and_then(Value::as_str) == Some(region)
-                && e.get("status").and_then(Value::as_str) != Some("DELETING")
-        })
+        self.live_in(region).next()
+    }
+
+    /// The endpoints of a region that are not DELETING, in list order.
+    fn live_in<'a>(&'a self, region: &str) -> impl Iterator<Item = &'a Map<String, Value>> {
+        self.results
+            .iter()
+            .filter_map(Value::as_object)
+            .filter(move |e| {
+                e.get("regionName").and_then(Value::as_str) == Some(region)
+                    && e.get("status").and_then(Value::as_str) != Some("DELETING")
+            })
     }
 }
 

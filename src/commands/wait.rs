@@ -309,9 +309,7 @@ fn from_round_list(
     target: &PollTarget,
 ) -> Result<RawEndpoint> {
     if let (Ok(list), Some((region, last))) = (listed, &target.follow_region) {
-        let found = list
-            .by_id(&target.id)
-            .or_else(|| list.replacement_in(region.as_str(), &target.id));
+        let found = list.following(&target.id, Some(region.as_str()));
         return Ok(found.map_or_else(
             || last.clone(),
             |value| RawEndpoint {

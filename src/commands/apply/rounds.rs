@@ -143,12 +143,10 @@ fn settle_one(item: &mut Item, list: &EndpointList, progress: &RefCell<&mut dyn 
     // An endpoint Atlas re-creates may come back under a new id: follow its region.
     let recreating = recreation::is_recreating(item.applied.outcome.status());
     let region = item.applied.outcome.target.name().to_string();
-    let replacement = || {
-        recreating
-            .then(|| list.replacement_in(&region, &id))
-            .flatten()
-    };
-    let Some(now) = list.by_id(&id).or_else(replacement).cloned() else {
+    let Some(now) = list
+        .following(&id, recreating.then_some(region.as_str()))
+        .cloned()
+    else {
         if recreating {
             return;
         }
