@@ -27,6 +27,24 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// One word of a command for a POSIX shell, as printed for the user to run: as it is when it
+/// holds only safe characters, else in single quotes. `None` for a word with a control or
+/// invisible character, which no printed command may carry (it could redraw the screen).
+pub fn shell_word(word: &str) -> Option<String> {
+    if word
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format_char(c))
+    {
+        return None;
+    }
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        Some(word.to_string())
+    } else {
+        Some(format!("'{}'", word.replace('\'', r"'\''")))
+    }
+}
+
 fn push_printable(out: &mut String, c: char) {
     if c.is_control() || is_invisible_format_char(c) {
         out.extend(c.escape_default());

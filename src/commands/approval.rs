@@ -10,7 +10,7 @@
 use crate::api::encryption::{EncryptionAtRest, get_encryption};
 use crate::commands::outcome::Outcome;
 use crate::commands::progress::ProgressSink;
-use crate::escape::printable_snippet;
+use crate::escape::{printable_snippet, shell_word};
 use crate::http::ApiClient;
 use crate::regions::Provider;
 
@@ -170,21 +170,6 @@ fn missing_words(lookup: &VaultLookup, missing: &[(&Slot, bool)]) -> String {
         parts.join("; "),
         placeholders.join(", ")
     )
-}
-
-/// `value` as one shell word: as it is when it holds only characters no shell treats
-/// specially, else in single quotes. Control characters are refused (`None`): they could redraw
-/// the terminal, and no real Azure name holds them.
-fn shell_word(value: &str) -> Option<String> {
-    if value.chars().any(char::is_control) {
-        return None;
-    }
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c);
-    if value.chars().all(plain) {
-        Some(value.to_string())
-    } else {
-        Some(format!("'{}'", value.replace('\'', r"'\''")))
-    }
 }
 
 /// The whole next step for an Azure endpoint awaiting approval: what to do, the command on a

@@ -7,6 +7,7 @@
 //! repeated: they are not printed anywhere.
 
 use crate::commands::outcome::{Outcome, Report, cut_short};
+use crate::escape;
 use crate::regions::Provider;
 use crate::settings::{Settings, WaitGoal};
 
@@ -78,18 +79,10 @@ pub fn resume(settings: &Settings, report: &Report) -> Option<String> {
     (!ids.is_empty()).then(|| wait_for(settings, &ids, goal))
 }
 
-/// A word as a POSIX shell reads it: as it is when it holds only safe characters, else in
-/// single quotes.
+/// A word of a printed command; a word that could not be printed safely (a control character
+/// in a profile name, say) is shown escaped, which a shell will not run as it was typed.
 fn shell_word(word: &str) -> String {
-    let safe = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
-    if safe {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
+    escape::shell_word(word).unwrap_or_else(|| escape::printable(word))
 }
 
 #[cfg(test)]
@@ -141,5 +134,7 @@ mod tests {
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word(""), "''");
         assert_eq!(shell_word("a;b"), "'a;b'");
+        // A control character never reaches the terminal raw, even inside quotes.
+        assert!(!shell_word("team\u{1b}[2J").contains('\u{1b}'));
     }
 }
